@@ -1,0 +1,56 @@
+"""Look up a response's translation in the compiled gettext catalogues.
+
+Catalogues are ``locales/<lang>/LC_MESSAGES/responses.mo``, compiled from the
+``.po`` files by ``make setup``. A lookup says whether a translation was found,
+so the caller can decide what a missing one means.
+"""
+from __future__ import annotations
+
+import functools
+import gettext
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+logger = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(os.environ.get("VEIVISER_LOCALES", Path(__file__).resolve().parents[2] / "locales"))
+DOMAIN = "responses"
+SOURCE_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    text: str
+    found: bool
+
+
+@functools.lru_cache(maxsize=None)
+def _catalogue(language: str) -> Optional[gettext.GNUTranslations]:
+    path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with open(path, "rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except OSError:
+        logger.error("No compiled catalogue for language %r at %s (run `make setup`).", language, path)
+        return None
+
+
+def lookup(language: str, context: str, english: str) -> Lookup:
+    """The translation of ``english`` (in response ``context``) into ``language``."""
+    if language == SOURCE_LANGUAGE:
+        return Lookup(english, True)
+    catalogue = _catalogue(language)
+    if catalogue is None:
+        return Lookup(english, False)
+    translated = catalogue._catalog.get(f"{context}\x04{english}")  # noqa: SLF001 - gettext has no "has" API
+    if not translated:
+        return Lookup(english, False)
+    return Lookup(translated, True)
+
+
+def reload() -> None:
+    """Forget loaded catalogues (after `make messages` in a running process, and in tests)."""
+    _catalogue.cache_clear()

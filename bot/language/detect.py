@@ -1,0 +1,62 @@
+"""Detect the language of a message with lingua, only when the text is reliable.
+
+The detector knows every language Veiviser is built for (so that a Romanian
+message is not mistaken for a shipped one) but only answers with a shipped
+language. Nynorsk's confidence counts for Bokmål through the aliases.
+"""
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from typing import Dict, Optional
+
+from bot.language.supported import load_config
+
+MIN_CHARACTERS = 15
+MIN_CONFIDENCE = 0.6
+
+
+@functools.lru_cache(maxsize=None)
+def _detector():
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    config = load_config()
+    codes = set(config.all) | set(config.aliases)
+    languages = []
+    for code in sorted(codes):
+        try:
+            languages.append(Language.from_iso_code_639_1(IsoCode639_1.from_str(code)))
+        except ValueError:  # a code lingua does not know (e.g. the "no" alias)
+            continue
+    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+
+
+def warm_up() -> None:
+    """Load the language models now rather than on the first message."""
+    _detector()
+
+
+def confidences(text: str) -> Dict[str, float]:
+    """Confidence per language code, aliases folded into their target."""
+    aliases = load_config().aliases
+    merged: Dict[str, float] = defaultdict(float)
+    for value in _detector().compute_language_confidence_values(text):
+        code = value.language.iso_code_639_1.name.lower()
+        merged[aliases.get(code, code)] += value.value
+    return dict(merged)
+
+
+def detect(text: object) -> Optional[str]:
+    """The shipped language ``text`` is written in, or None when unsure."""
+    if not isinstance(text, str) or text.startswith("/"):
+        return None
+    stripped = text.strip()
+    if len(stripped) < MIN_CHARACTERS:
+        return None
+    scores = confidences(stripped)
+    if not scores:
+        return None
+    best = max(scores, key=scores.get)
+    if scores[best] < MIN_CONFIDENCE or best not in load_config().shipped:
+        return None
+    return best

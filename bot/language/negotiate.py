@@ -1,0 +1,31 @@
+"""Turn a client's language code (``nb``, ``no``, ``en-GB``, ``pt_br``) into a shipped language."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from babel import Locale, negotiate_locale
+from babel.core import UnknownLocaleError
+
+from bot.language.supported import load_config
+
+_CODE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+
+
+def negotiate(code: object, available: Optional[Iterable[str]] = None) -> Optional[str]:
+    """Return the shipped language that best serves ``code``, or None.
+
+    Accepts ``-`` and ``_`` as separators and any case. Garbage (``xx-!!``,
+    empty, not a string) and languages we do not ship give None, so the caller
+    falls back to the next source of truth.
+    """
+    if not isinstance(code, str) or not _CODE.match(code.strip()):
+        return None
+    config = load_config()
+    available = list(available or config.shipped)
+    try:
+        locale = Locale.parse(code.strip().replace("-", "_"))
+    except (ValueError, UnknownLocaleError, TypeError):
+        return None
+    candidates = [str(locale), locale.language]
+    return negotiate_locale(candidates, available, sep="_", aliases=config.aliases)

@@ -1,0 +1,119 @@
+"""Render every response in the language of the ``language`` slot.
+
+Configured in ``endpoints.yml`` as ``nlg: type: bot.nlg.TranslatingNLG``. The
+English text in ``responses/`` is the gettext msgid; the response name is the
+context. A missing translation falls back to English and is logged — as an
+error for the safety-critical responses, which the tests require in every
+shipped language.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from babel import Locale
+from babel.lists import format_list
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.i18n import lookup
+from bot.language import load_config, negotiate
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_SLOT = "language"
+
+# Responses a person in danger or worried about being watched must never get
+# in a language they may not read: they are translated in every language.
+SAFETY_CRITICAL = frozenset(
+    {
+        "utter_emergency",
+        "utter_emergency_followup",
+        "utter_privacy",
+        "utter_forget_done",
+        "utter_language_menu",
+        "utter_language_switched",
+        "utter_language_unavailable",
+    }
+)
+
+
+def language_name(code: str, in_language: str) -> str:
+    """What ``code`` is called in ``in_language`` ("svensk", "Swedish")."""
+    try:
+        return Locale.parse(in_language).languages.get(code) or code
+    except (ValueError, TypeError):
+        return code
+
+
+def own_name(code: str) -> str:
+    """A language's name for itself, capitalised for a button ("Norsk bokmål")."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def language_menu_buttons() -> List[Dict[str, str]]:
+    return [
+        {"title": own_name(code), "payload": f'/choose_language{{"language":"{code}"}}'}
+        for code in load_config().shipped
+    ]
+
+
+class TranslatingNLG(TemplatedNaturalLanguageGenerator):
+    """Templated responses, translated through the gettext catalogues."""
+
+    def __init__(
+        self,
+        endpoint_config: Optional[EndpointConfig] = None,
+        domain: Optional[Domain] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__((domain or Domain.empty()).responses)
+
+    def generate_from_slots(
+        self,
+        utter_action: Text,
+        filled_slots: Dict[Text, Any],
+        output_channel: Text,
+        **kwargs: Any,
+    ) -> Optional[Dict[Text, Any]]:
+        response = copy.deepcopy(self._random_response_for(utter_action, output_channel, filled_slots))
+        if response is None:
+            return None
+        language = negotiate(filled_slots.get(LANGUAGE_SLOT)) or load_config().default
+        self._translate(utter_action, response, language)
+        if utter_action == "utter_language_menu":
+            response["buttons"] = language_menu_buttons()
+        variables = self._variables(language, kwargs)
+        return self._fill_response(response, filled_slots, **variables)
+
+    def _translate(self, name: str, response: Dict[Text, Any], language: str) -> None:
+        missing = []
+        if response.get("text"):
+            found = lookup(language, name, response["text"])
+            response["text"] = found.text
+            if not found.found:
+                missing.append("text")
+        for button in response.get("buttons") or []:
+            if button.get("title"):
+                found = lookup(language, name, button["title"])
+                button["title"] = found.text
+                if not found.found:
+                    missing.append("button")
+        if missing:
+            log = logger.error if name in SAFETY_CRITICAL else logger.warning
+            log("Missing %s translation of %s in %r; answering in English.", "/".join(missing), name, language)
+
+    @staticmethod
+    def _variables(language: str, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+        """Values the responses may use besides slots, named in the answer language."""
+        variables = {k: v for k, v in kwargs.items() if v is not None}
+        shipped = load_config().shipped
+        variables.setdefault("available_languages", format_list([own_name(c) for c in shipped], locale=language))
+        variables.setdefault("language_name", language_name(language, language))
+        requested = kwargs.get("requested_language_code")
+        if requested:
+            variables["requested_language"] = language_name(str(requested), language)
+        return variables

@@ -1,0 +1,1 @@
+"""Rasa NLU pipeline components of Veiviser (referenced by path in config.yml)."""

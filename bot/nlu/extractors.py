@@ -1,0 +1,74 @@
+"""Entity extractors for names that come from Babel, not from training examples.
+
+``LanguageNameExtractor`` finds the entity ``language`` ("på svenska", "in
+Polish"); ``CountryExtractor`` finds ``country`` ("i Norge", "in Denmark").
+Values are codes (``sv``, ``NO``), so the slots do not depend on the
+language the user wrote in. Start and end offsets refer to the folded text.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.names import country_names, find_names, language_names
+
+
+class _NameExtractor(GraphComponent, EntityExtractorMixin):
+    entity: str = ""
+    stems: bool = False
+    names: Callable[[], Dict[str, str]]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "_NameExtractor":
+        cls.names()  # build the index at load time, not on the first message
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or text.startswith("/"):
+                continue
+            found = [
+                {
+                    "entity": self.entity,
+                    "value": code,
+                    "start": start,
+                    "end": end,
+                    "confidence": 1.0,
+                    "extractor": self.__class__.__name__,
+                }
+                for start, end, code in find_names(text, self.names(), self.stems)
+            ]
+            if found:
+                message.set(ENTITIES, message.get(ENTITIES, []) + found[:1], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LanguageNameExtractor(_NameExtractor):
+    entity = "language"
+    names = staticmethod(language_names)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class CountryExtractor(_NameExtractor):
+    entity = "country"
+    stems = True
+    names = staticmethod(country_names)

@@ -1,0 +1,93 @@
+"""Find names of languages and countries in a message, using Babel's locale data.
+
+Babel knows what every language and country is called in every other
+language ("svenska", "Swedish", "szwedzki"; "Norge", "Norway", "Norvegia"), so
+no list of names is written by hand. Names are matched on folded text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from babel import Locale
+
+from bot.language.supported import load_config
+from bot.nlu.text import fold
+
+COUNTRIES = ("NO", "DK", "SE")
+_VOWEL_END = re.compile(r"[aeiouyаяеиоуыюіїєąęæøå]$")
+
+
+def _display_locales() -> List[Locale]:
+    config = load_config()
+    return [Locale.parse(code) for code in config.all]
+
+
+@functools.lru_cache(maxsize=None)
+def language_names() -> Dict[str, str]:
+    """Folded language name -> language code, for every language we know of.
+
+    Aliases ("norsk" for "no", "nynorsk") point to the language they serve.
+    """
+    config = load_config()
+    targets = set(config.all) | set(config.aliases) | set(config_recognised())
+    names: Dict[str, str] = {}
+    for display in _display_locales():
+        for code in targets:
+            name = display.languages.get(code)
+            if name:
+                names.setdefault(fold(name), config.aliases.get(code, code))
+    for code in targets:
+        own = Locale.parse(code).get_display_name(code)
+        if own:
+            names.setdefault(fold(own), config.aliases.get(code, code))
+    return names
+
+
+def config_recognised() -> Tuple[str, ...]:
+    """Languages we can name but do not speak, to say so kindly."""
+    return ("de", "it", "pt", "nl", "fi", "tr", "fa", "so", "ti", "am", "zh", "tl", "ur", "sq", "hu", "cs", "sk", "hr", "sr", "uz", "ku", "ps", "hi", "ta", "ne")
+
+
+@functools.lru_cache(maxsize=None)
+def country_names() -> Dict[str, str]:
+    """Folded country name -> ISO 3166 code for the three countries."""
+    names: Dict[str, str] = {}
+    for display in _display_locales():
+        for code in COUNTRIES:
+            name = display.territories.get(code)
+            if name:
+                names[fold(name)] = code
+    return names
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(names: Tuple[str, ...], stems: bool) -> re.Pattern:
+    alternatives = []
+    for name in sorted(names, key=len, reverse=True):
+        escaped = re.escape(name)
+        if stems and len(name) >= 6 and _VOWEL_END.search(name):
+            # inflected forms: "Norwegii", "Норвегии", "Sveriges"
+            escaped = re.escape(name[:-1]) + r"\w{0,3}"
+        elif stems:
+            escaped += r"s?"
+        alternatives.append(escaped)
+    return re.compile(r"(?<!\w)(" + "|".join(alternatives) + r")(?!\w)")
+
+
+def find_names(text: str, names: Dict[str, str], stems: bool = False) -> Iterable[Tuple[int, int, str]]:
+    """(start, end, code) of every name in ``text``; offsets refer to the folded text."""
+    folded = fold(text)
+    for match in _pattern(tuple(names), stems).finditer(folded):
+        found = match.group(1)
+        code = names.get(found) or _by_stem(found, names)
+        if code:
+            yield match.start(1), match.end(1), code
+
+
+def _by_stem(found: str, names: Dict[str, str]) -> Optional[str]:
+    for name, code in names.items():
+        if found.startswith(name[:-1]) or found == name + "s":
+            return code
+    return None

@@ -1,0 +1,32 @@
+"""Text folding shared by the keyword-based components.
+
+People type without diacritics ("hjalp", "paa", "forstar"), so patterns and
+names are matched on a folded form: lower case, Latin letters without
+diacritics, Nordic letters spelt out. Other scripts (Cyrillic, Arabic, Thai)
+are only lower-cased, because their combining marks carry meaning.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_SPELT_OUT = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ı": "i"})
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char)
+    base = decomposed[0]
+    if len(decomposed) > 1 and unicodedata.name(base, "").startswith("LATIN"):
+        return base
+    return char
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip Latin diacritics, collapse white space."""
+    lowered = unicodedata.normalize("NFC", text).lower().translate(_SPELT_OUT)
+    # "aa" is how many people type "å" on a foreign keyboard: keep both forms
+    # comparable by folding "å" to "a" and leaving "aa" for patterns to allow.
+    return _SPACES.sub(" ", "".join(_fold_char(c) for c in lowered)).strip()
