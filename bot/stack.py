@@ -1,0 +1,152 @@
+"""Start the action server and Rasa on free ports of 127.0.0.1, and stop them again.
+
+Used by ``veiviser chat``, the end-to-end tests and the benchmark, so all of
+them run the assistant exactly the same way. Each process gets its own
+process group, so stopping the stack also stops anything it spawned.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional
+
+import httpx
+import yaml
+
+from bot import paths
+
+READY_TIMEOUT = 180.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def quiet_environment() -> dict:
+    """The environment for child processes: no telemetry, no TensorFlow chatter."""
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env.setdefault("PYTHONWARNINGS", "ignore")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+@dataclass
+class Stack:
+    model: Path = paths.MODEL
+    action_port: int = field(default_factory=free_port)
+    rasa_port: int = field(default_factory=free_port)
+    log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="veiviser-")))
+    with_actions: bool = True
+    _processes: List[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
+
+    def _endpoints(self) -> Path:
+        with open(paths.ENDPOINTS, encoding="utf-8") as handle:
+            endpoints = yaml.safe_load(handle)
+        endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{self.action_port}/webhook"
+        target = self.log_dir / "endpoints.yml"
+        target.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+        return target
+
+    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+        log = open(self.log_dir / f"{name}.log", "wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", *args],
+            cwd=paths.ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=quiet_environment(),
+            start_new_session=True,
+        )
+        self._processes.append(process)
+        return process
+
+    def start(self, timeout: float = READY_TIMEOUT) -> "Stack":
+        if not self.model.exists():
+            raise FileNotFoundError(f"{self.model}: no trained model (run `make train`)")
+        if self.with_actions:
+            self._spawn("actions", ["rasa_sdk", "--actions", "actions", "--port", str(self.action_port)])
+        self._spawn(
+            "rasa",
+            [
+                "rasa", "run",
+                "--model", str(self.model),
+                "--endpoints", str(self._endpoints()),
+                "--credentials", str(paths.CREDENTIALS),
+                "--interface", "127.0.0.1",
+                "--port", str(self.rasa_port),
+            ],
+        )
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        probes = [self.rasa_url + "/"]
+        if self.with_actions:
+            probes.append(f"http://127.0.0.1:{self.action_port}/health")
+        while time.monotonic() < deadline:
+            for process in self._processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"a server stopped while starting; see the logs in {self.log_dir}")
+            try:
+                if all(httpx.get(url, timeout=2).status_code == 200 for url in probes):
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"the assistant was not ready after {timeout:.0f} s; see the logs in {self.log_dir}")
+
+    def stop(self) -> None:
+        for process in self._processes:
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        for process in self._processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self._processes.clear()
+
+    def __enter__(self) -> "Stack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def send(client: httpx.Client, webhook: str, sender: str, text: str, language_code: Optional[str] = None) -> list:
+    """One message over Rasa's REST channel; returns the bot's messages."""
+    body = {"sender": sender, "message": text}
+    if language_code:
+        body["metadata"] = {"language_code": language_code}
+    response = client.post(webhook, json=body, timeout=30)
+    response.raise_for_status()
+    return response.json()
