@@ -3,6 +3,3 @@
 The action server imports this package (``rasa_sdk --actions actions``); every
 action class is registered by being imported here.
 """
-from actions.language import ActionChooseLanguage
-
-__all__ = ["ActionChooseLanguage"]

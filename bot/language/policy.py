@@ -19,10 +19,13 @@ from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.language.detect import warm_up
+from bot.language.negotiate import negotiate
 from bot.language.resolve import resolve_language
 
 LANGUAGE_SLOT = "language"
 CHOSEN_SLOT = "language_chosen"
+REQUEST_SLOT = "language_request"
+REQUESTED_SLOT = "requested_language"
 CHOOSE_INTENT = "choose_language"
 LANGUAGE_ENTITY = "language"
 
@@ -45,10 +48,11 @@ def language_events(tracker: DialogueStateTracker) -> List[Event]:
         return []
     current = tracker.get_slot(LANGUAGE_SLOT)
     chosen = bool(tracker.get_slot(CHOSEN_SLOT))
+    explicit = explicit_choice(tracker)
     resolution = resolve_language(
         current=current,
         chosen=chosen,
-        explicit=explicit_choice(tracker),
+        explicit=explicit,
         metadata=message.metadata,
         text=message.text,
     )
@@ -57,7 +61,20 @@ def language_events(tracker: DialogueStateTracker) -> List[Event]:
         events.append(SlotSet(LANGUAGE_SLOT, resolution.language))
     if resolution.chosen != chosen:
         events.append(SlotSet(CHOSEN_SLOT, resolution.chosen))
+    if (message.intent or {}).get("name") == CHOOSE_INTENT:
+        events += request_events(explicit)
     return events
+
+
+def request_events(explicit: Optional[str]) -> List[Event]:
+    """What the answer to a language request should say (see utter_language_choice)."""
+    if explicit is None:
+        request = "menu"
+    elif negotiate(explicit):
+        request = "switched"
+    else:
+        request = "unavailable"
+    return [SlotSet(REQUEST_SLOT, request), SlotSet(REQUESTED_SLOT, explicit)]
 
 
 @DefaultV1Recipe.register(

@@ -24,6 +24,9 @@ from bot.language import load_config, negotiate
 logger = logging.getLogger(__name__)
 
 LANGUAGE_SLOT = "language"
+REQUESTED_SLOT = "requested_language"
+# A response with `custom: {buttons: languages}` gets one button per shipped language.
+LANGUAGE_BUTTONS = "languages"
 
 # Responses a person in danger or worried about being watched must never get
 # in a language they may not read: they are translated in every language.
@@ -33,9 +36,7 @@ SAFETY_CRITICAL = frozenset(
         "utter_emergency_followup",
         "utter_privacy",
         "utter_forget_done",
-        "utter_language_menu",
-        "utter_language_switched",
-        "utter_language_unavailable",
+        "utter_language_choice",
     }
 )
 
@@ -84,10 +85,12 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
             return None
         language = negotiate(filled_slots.get(LANGUAGE_SLOT)) or load_config().default
         self._translate(utter_action, response, language)
-        if utter_action == "utter_language_menu":
-            response["buttons"] = language_menu_buttons()
-        variables = self._variables(language, kwargs)
-        return self._fill_response(response, filled_slots, **variables)
+        variables = self._variables(language, filled_slots, kwargs)
+        filled = self._fill_response(response, filled_slots, **variables)
+        if (filled.get("custom") or {}).get("buttons") == LANGUAGE_BUTTONS:
+            filled.pop("custom")
+            filled["buttons"] = language_menu_buttons()
+        return filled
 
     def _translate(self, name: str, response: Dict[Text, Any], language: str) -> None:
         missing = []
@@ -107,13 +110,13 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
             log("Missing %s translation of %s in %r; answering in English.", "/".join(missing), name, language)
 
     @staticmethod
-    def _variables(language: str, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+    def _variables(language: str, filled_slots: Dict[Text, Any], kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
         """Values the responses may use besides slots, named in the answer language."""
         variables = {k: v for k, v in kwargs.items() if v is not None}
         shipped = load_config().shipped
         variables.setdefault("available_languages", format_list([own_name(c) for c in shipped], locale=language))
         variables.setdefault("language_name", language_name(language, language))
-        requested = kwargs.get("requested_language_code")
+        requested = filled_slots.get(REQUESTED_SLOT)
         if requested:
-            variables["requested_language"] = language_name(str(requested), language)
+            variables.setdefault("requested_language_name", language_name(str(requested), language))
         return variables

@@ -1,0 +1,62 @@
+# Veiviser — the same targets locally and in CI (.ci/run is `make test`).
+# `make help` lists them.
+
+SHELL := /bin/bash
+VENV  := .venv
+BIN   := $(VENV)/bin
+PY    := $(BIN)/python
+
+# Python 3.10 (.python-version): $PYTHON if given, else python3.10 on PATH,
+# else the newest 3.10 that pyenv has installed.
+PYTHON ?= $(shell command -v python3.10 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 2>/dev/null | sort -V | tail -n 1)
+
+MODEL      := models/veiviser.tar.gz
+TRAIN_DATA := config.yml $(shell find intents dialogue responses -name '*.yml' 2>/dev/null)
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/responses.po))
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+
+.PHONY: help setup train chat test eval lint messages clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed $(CATALOGUES)  ## create .venv (Python 3.10), install, compile catalogues
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
+	  echo "error: Veiviser needs Python 3.10 (Rasa 3.6 supports 3.8-3.10; python-telegram-bot 22 needs >= 3.10)." >&2; \
+	  echo "       Install it (e.g. 'pyenv install 3.10') or run 'make setup PYTHON=/path/to/python3.10'." >&2; \
+	  exit 1; fi
+	[ -x $(PY) ] || "$(PYTHON)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+locales/%/LC_MESSAGES/responses.mo: locales/%/LC_MESSAGES/responses.po $(VENV)/.installed
+	$(BIN)/pybabel compile --domain responses --directory locales --locale $* --statistics
+
+train: setup $(MODEL)  ## train models/veiviser.tar.gz if data, domain or config changed
+
+$(MODEL): $(TRAIN_DATA) | $(VENV)/.installed
+	$(BIN)/veiviser train
+
+chat: train  ## talk to the assistant in the terminal (no token, no external service)
+	$(BIN)/veiviser chat
+
+test: train  ## the whole suite (set-up and training included)
+	$(BIN)/pytest
+
+eval: train  ## per-language accuracy, macro-F1 and emergency recall on tests/eval/
+	$(BIN)/veiviser eval
+
+lint: setup  ## ruff over the code
+	$(BIN)/ruff check bot actions tests
+
+messages: setup  ## extract response texts and update the catalogues (Babel)
+	$(BIN)/pybabel extract --mapping babel.cfg --output locales/responses.pot --omit-header --no-wrap .
+	$(BIN)/pybabel update --input-file locales/responses.pot --output-dir locales --domain responses --no-wrap --ignore-obsolete
+	$(MAKE) setup
+
+clean:  ## remove the venv, models and reports
+	rm -rf $(VENV) models reports .rasa .pytest_cache

@@ -1,0 +1,78 @@
+"""Shared fixtures: rasa-sdk trackers built from dictionaries (as in RasaHQ/financial-demo),
+the project's domain, and the trained model loaded once per session."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import paths
+
+
+def make_sdk_tracker(
+    text: str = "",
+    intent: str = "greet",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "metadata": metadata or {},
+    }
+    return Tracker(
+        sender_id="test",
+        slots={"language": "en", "language_chosen": False, "country": None, **(slots or {})},
+        latest_message=latest,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.fixture
+def sdk_tracker():
+    return make_sdk_tracker
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture(scope="session")
+def domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(paths.DOMAIN))
+
+
+@pytest.fixture(scope="session")
+def agent():
+    """The trained model (``make test`` trains it first)."""
+    import structlog
+    from rasa.core.agent import Agent
+
+    if not paths.MODEL.exists():
+        pytest.fail(f"{paths.MODEL} is missing: run `make train` (make test does it for you)")
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    return Agent.load(str(paths.MODEL))
+
+
+@pytest.fixture(scope="session")
+def parse(agent):
+    loop = asyncio.new_event_loop()
+
+    def _parse(text: str) -> Dict[str, Any]:
+        return loop.run_until_complete(agent.parse_message(text))
+
+    yield _parse
+    loop.close()

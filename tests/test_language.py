@@ -1,0 +1,72 @@
+"""Language negotiation (Babel), detection (lingua) and the order of strength."""
+import pytest
+
+from bot.language import detect, load_config, negotiate, resolve_language
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("nb", "nb"), ("no", "nb"), ("nn", "nb"), ("nb-NO", "nb"), ("NO", "nb"),
+        ("en-GB", "en"), ("en_US", "en"), ("da-DK", "da"), ("sv_SE", "sv"), ("SV", "sv"),
+        ("pt-br", None), ("ro", None), ("fi", None), ("xx-!!", None), ("", None),
+        ("   ", None), (None, None), (42, None), ("en--", None), ("zh-Hant-TW", None),
+    ],
+)
+def test_negotiate(code, expected):
+    assert negotiate(code) == expected
+
+
+def test_shipped_languages_are_tier_one_and_build_for_fifteen():
+    config = load_config()
+    assert config.shipped == ("en", "nb", "da", "sv")
+    assert len(config.all) == 15
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("jeg har ikke fått lønn på tre måneder og sjefen har passet mitt", "nb"),
+        ("eg har ikkje fått løn på tre månader, kva skal eg gjere", "nb"),
+        ("jeg har ikke fået løn i tre måneder og chefen har mit pas", "da"),
+        ("jag har inte fått lön på tre månader och chefen har mitt pass", "sv"),
+        ("I have not been paid for three months and my boss has my passport", "en"),
+    ],
+)
+def test_detects_long_texts(text, expected):
+    assert detect(text) == expected
+
+
+@pytest.mark.parametrize("text", ["hei", "ok", "/greet", "", None, "nu am primit salariul de trei luni"])
+def test_does_not_guess_on_short_or_unshipped_texts(text):
+    assert detect(text) is None
+
+
+LONG_SV = "jag har inte fått lön på tre månader och chefen har mitt pass"
+
+
+def test_explicit_choice_beats_everything_and_sticks():
+    first = resolve_language(current="en", chosen=False, explicit="sv", metadata={"language_code": "nb"})
+    assert (first.language, first.chosen) == ("sv", True)
+    later = resolve_language(current="sv", chosen=True, metadata={"language_code": "nb"}, text="hei hei")
+    assert (later.language, later.chosen) == ("sv", True)
+
+
+def test_client_language_code_beats_detection():
+    result = resolve_language(current="en", chosen=False, metadata={"language_code": "no"}, text=LONG_SV)
+    assert result.language == "nb"
+
+
+def test_detection_when_no_usable_client_code():
+    result = resolve_language(current="en", chosen=False, metadata={"language_code": "xx-!!"}, text=LONG_SV)
+    assert result.language == "sv"
+
+
+def test_keeps_current_language_when_nothing_is_reliable():
+    assert resolve_language(current="da", chosen=False, text="ok").language == "da"
+    assert resolve_language(current=None, chosen=False, text="ok").language == "en"
+
+
+def test_unshipped_explicit_choice_changes_nothing():
+    result = resolve_language(current="da", chosen=False, explicit="pl", text="po polsku")
+    assert (result.language, result.chosen) == ("da", False)

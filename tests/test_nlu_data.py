@@ -1,0 +1,83 @@
+"""The NLU data keeps the intent catalogue's contract and stays apart from the evaluation sets."""
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import paths
+from bot.language import load_config
+
+SPEC = paths.ROOT.parent / "shared" / "spec" / "intents.yml"
+SHIPPED = load_config().shipped
+MIN_EXAMPLES = 20
+MIN_EVAL = 6
+
+
+def normalise(text):
+    return re.sub(r"[^\w ]", "", text.lower()).strip()
+
+
+def catalogue_intents():
+    if SPEC.exists():
+        spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+        return {intent for group in spec.values() for intent in group}
+    # Outside the development checkout: the domain carries the same list.
+    return None
+
+
+@pytest.fixture(scope="module")
+def training():
+    """language -> intent -> [examples]."""
+    data = defaultdict(lambda: defaultdict(list))
+    for path in sorted(paths.NLU_DATA.glob("*/*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            examples = [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+            data[path.parent.name][block["intent"]].extend(examples)
+    return data
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return {lang: yaml.safe_load((paths.EVAL_SETS / f"{lang}.yml").read_text(encoding="utf-8")) for lang in SHIPPED}
+
+
+def test_domain_has_every_catalogue_intent(domain):
+    expected = catalogue_intents()
+    if expected is None:
+        pytest.skip("../shared/spec/intents.yml is not beside this checkout")
+    assert expected <= set(domain.intents)
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_intent_trained_in_every_language(language, training, domain):
+    wanted = (catalogue_intents() or set(domain.intents) - {"nlu_fallback"}) | {"out_of_scope"}
+    counts = {intent: len(training[language][intent]) for intent in wanted}
+    too_few = {intent: n for intent, n in counts.items() if n < MIN_EXAMPLES}
+    assert not too_few, f"{language}: fewer than {MIN_EXAMPLES} examples: {too_few}"
+
+
+def test_no_example_under_two_intents(training):
+    seen = defaultdict(set)
+    for intents in training.values():
+        for intent, examples in intents.items():
+            for example in examples:
+                seen[normalise(example)].add(intent)
+    clashes = {text: labels for text, labels in seen.items() if len(labels) > 1}
+    assert not clashes
+
+
+def test_no_evaluation_sentence_is_trained(training, evaluation):
+    trained = {normalise(e) for intents in training.values() for examples in intents.values() for e in examples}
+    leaked = [text for sets in evaluation.values() for texts in sets.values() for text in texts
+              if normalise(text) in trained]
+    assert not leaked, leaked[:5]
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_evaluation_set_covers_every_intent(language, evaluation, training):
+    wanted = set(training[language])
+    assert wanted <= set(evaluation[language])
+    thin = {i: len(t) for i, t in evaluation[language].items() if len(t) < MIN_EVAL}
+    assert not thin
