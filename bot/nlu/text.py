@@ -13,6 +13,7 @@ import unicodedata
 
 _SPELT_OUT = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ı": "i"})
 _SPACES = re.compile(r"\s+")
+_APOSTROPHES = re.compile(r"['’`´]")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -25,8 +26,8 @@ def _fold_char(char: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip Latin diacritics, collapse white space."""
-    lowered = unicodedata.normalize("NFC", text).lower().translate(_SPELT_OUT)
+    """Lower-case, strip Latin diacritics, apostrophes to spaces ("can't" -> "can t"), collapse white space."""
+    lowered = _APOSTROPHES.sub(" ", unicodedata.normalize("NFC", text).lower().translate(_SPELT_OUT))
     # "aa" is how many people type "å" on a foreign keyboard: keep both forms
     # comparable by folding "å" to "a" and leaving "aa" for patterns to allow.
     return _SPACES.sub(" ", "".join(_fold_char(c) for c in lowered)).strip()

@@ -1,0 +1,113 @@
+"""The assistant end to end: action server and Rasa on free ports, REST channel, four languages."""
+import uuid
+
+import httpx
+import pytest
+import yaml
+
+from bot import paths
+from bot.i18n import lookup
+from bot.language import load_config
+from bot.stack import Stack, send
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+SHIPPED = load_config().shipped
+
+
+def english(name, index=-1):
+    """The English text of a response's variation (the last one is the default)."""
+    for path in paths.DOMAIN.glob("*.yml"):
+        responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+        if name in responses:
+            return responses[name][index]["text"]
+    raise KeyError(name)
+
+
+def expected(name, language, index=-1):
+    return lookup(language, name, english(name, index)).text
+
+
+@pytest.fixture(scope="module")
+def stack():
+    with Stack() as running:
+        yield running
+
+
+@pytest.fixture
+def talk(stack):
+    client = httpx.Client()
+    sender = uuid.uuid4().hex
+
+    def _talk(text, language_code=None):
+        return send(client, stack.webhook, sender, text, language_code)
+
+    yield _talk
+    client.close()
+
+
+GREETINGS = {"en": "hello there", "nb": "hei hei, er det noen her?", "da": "hej, er der nogen?", "sv": "hej, är det någon där?"}
+SHELTER = {
+    "en": "I have nowhere to sleep tonight, can you help me find a place",
+    "nb": "jeg har ikke noe sted å sove i natt, kan du hjelpe meg",
+    "da": "jeg har ikke noget sted at sove i nat, kan du hjælpe mig",
+    "sv": "jag har ingenstans att sova i natt, kan du hjälpa mig",
+}
+DANGER = {"en": "he is going to kill me", "nb": "han skal drepe meg", "da": "han vil dræbe mig", "sv": "han ska döda mig"}
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_conversation_in_each_language(talk, language):
+    greeting = talk(GREETINGS[language], language_code=language)
+    assert greeting[0]["text"] == expected("utter_greet", language)
+    assert len(greeting[0]["buttons"]) == 4
+
+    shelter = talk(SHELTER[language], language_code=language)
+    assert [m["text"] for m in shelter] == [expected("utter_find_shelter", language),
+                                            expected("utter_national_contact", language)]
+
+    danger = talk(DANGER[language], language_code=language)
+    assert danger[0]["text"] == expected("utter_emergency", language)
+    assert "112" in danger[0]["text"] and "113" in danger[0]["text"]
+
+
+def test_country_changes_the_emergency_numbers(talk):
+    talk("we are in denmark", language_code="en")
+    danger = talk("they are hitting me", language_code="en")
+    assert danger[0]["text"] == expected("utter_emergency", "en", index=1)
+    assert "+45 70 20 25 50" in danger[0]["text"]
+
+
+def test_switching_language_mid_conversation(talk):
+    assert talk("hello", language_code="en-GB")[0]["text"] == expected("utter_greet", "en")
+    switched = talk("kan vi snakke norsk?", language_code="en-GB")
+    assert switched[0]["text"] == expected("utter_language_choice", "nb", index=0)
+    # the choice sticks although the app still says English
+    assert talk("what is human trafficking", language_code="en-GB")[0]["text"] == \
+        expected("utter_what_is_trafficking", "nb")
+
+
+def test_language_button_and_unavailable_language(talk):
+    unavailable = talk("can we speak polish?", language_code="en")
+    assert "Polish" in unavailable[0]["text"]
+    payloads = [b["payload"] for b in unavailable[0]["buttons"]]
+    assert talk(payloads[SHIPPED.index("da")])[0]["text"] == expected("utter_language_choice", "da", index=0)
+
+
+def test_norwegian_app_language_code_no_is_understood(talk):
+    assert talk("hei", language_code="no")[0]["text"] == expected("utter_greet", "nb")
+
+
+def test_emergency_without_the_action_server():
+    with Stack(with_actions=False) as bare:
+        with httpx.Client() as client:
+            answer = send(client, bare.webhook, uuid.uuid4().hex, "jag är inlåst, hjälp mig nu", "sv")
+    assert answer[0]["text"] == expected("utter_emergency", "sv")
+
+
+def test_terminal_chat_talks_to_the_stack(stack, capsys):
+    from bot.cli.chat import converse
+
+    converse(stack.webhook, "da", lines=iter(["hej", "2", "/stop", "never sent"]))
+    printed = capsys.readouterr().out
+    assert expected("utter_greet", "da").split(".")[0] in printed
+    assert expected("utter_rights_overview", "da").split(",")[0] in printed

@@ -1,0 +1,96 @@
+"""The keyword safety net catches acute danger in every language, also where the classifier fails."""
+import re
+
+import pytest
+
+from bot.nlu.names import country_names, find_names, language_names
+from bot.nlu.safety_net import load_patterns, match_emergency
+from bot.nlu.text import fold
+
+MUST_MATCH = [
+    "HELP", "Hjelp!!", "HJÆLP HJÆLP", "hjälp", "sos", "помогите", "ajutor", "pomocy!",
+    "he is going to kill me", "I'm bleeding", "they locked me in the basement", "i cant get out of the flat",
+    "I want to kill myself", "my boss is hitting me", "they are following me", "help me now",
+    "sjefen truer med å drepe meg", "jeg er låst inne", "eg kjem meg ikkje ut", "dei kjem tilbake snart",
+    "han slår meg", "jeg vil ikke leve lenger", "vil ta livet av meg", "hjelp meg nå",
+    "han vil dræbe mig", "de har låst mig inde", "jeg er lukket inde", "kan ikke komme væk", "hjælp mig nu",
+    "han ska döda mig", "jag är inlåst", "jag vill inte leva längre", "de kommer tillbaka ikväll", "hjälp mig nu",
+]
+MUST_NOT_MATCH = [
+    "my passport is locked up at my boss's office", "mit pas er låst inde hos chefen", "mitt pass är inlåst hos chefen",
+    "please help me with my rights", "can you help me find a lawyer", "how do I call the police",
+    "hva er menneskehandel", "hvor kan jeg få hjælp", "var kan jag få hjälp", "I am 16",
+    "får ikke gå ut alene etter jobb", "jeg trenger hjelp med lønn",
+]
+
+
+@pytest.mark.parametrize("text", MUST_MATCH)
+def test_acute_danger_matches(text):
+    assert match_emergency(text) is not None
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH)
+def test_ordinary_questions_do_not_match(text):
+    assert match_emergency(text) is None
+
+
+def test_every_pattern_compiles_and_is_written_folded():
+    for language, pattern in load_patterns():
+        letters = re.sub(r"\\[A-Za-z]", "", pattern.pattern)
+        assert letters == letters.lower(), (language, pattern.pattern)
+        assert not re.search(r"[æøåäöé]", pattern.pattern), (language, pattern.pattern)
+
+
+def test_a_broken_pattern_names_its_place(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("en:\n  - ok\n  - '(unclosed'\n", encoding="utf-8")
+    load_patterns.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"bad\.yml: en\[1\]"):
+            load_patterns(bad)
+    finally:
+        load_patterns.cache_clear()
+
+
+def test_folding():
+    assert fold("Hjælp mig NU!") == "hjaelp mig nu!"
+    assert fold("jag är INLÅST") == "jag ar inlast"
+    assert fold("I can’t   get out") == "i can t get out"
+    assert fold("Помогите") == "помогите"
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("kan vi snakke svensk?", "sv"), ("på svenska tack", "sv"), ("in Polish please", "pl"),
+     ("can we speak German", "de"), ("English please", "en"), ("по-украински", "uk"), ("nothing here", None)],
+)
+def test_language_names_from_babel(text, code):
+    found = [c for _, _, c in find_names(text, language_names())]
+    assert (found[0] if found else None) == code
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("jeg bor i Norge", "NO"), ("we are in Sweden", "SE"), ("jestem w Norwegii", "NO"), ("în Norvegia", "NO"),
+     ("я в Норвегии", "NO"), ("i Danmarks hovedstad", "DK"), ("swedish please", None), ("Bergen", None)],
+)
+def test_country_names_from_babel(text, code):
+    found = [c for _, _, c in find_names(text, country_names(), stems=True)]
+    assert (found[0] if found else None) == code
+
+
+CLASSIFIER_HARD = ["HELP", "hjelp!!", "HJÄLP!!!", "помогите", "ajutor", "jeg vil begå selvmord", "I'm bleeding"]
+
+
+@pytest.mark.model
+def test_net_catches_what_the_classifier_alone_gets_wrong(parse):
+    results = {text: parse(text) for text in CLASSIFIER_HARD}
+    assert all(r["intent"]["name"] == "emergency" for r in results.values())
+    missed_by_classifier = [t for t, r in results.items() if r["safety_net"]["classifier_intent"] != "emergency"]
+    assert missed_by_classifier, "these messages are here because the classifier alone misses some of them"
+
+
+@pytest.mark.model
+def test_net_leaves_ordinary_messages_to_the_classifier(parse):
+    result = parse("where can I get help with my rights")
+    assert result["intent"]["name"] != "emergency" and "safety_net" not in result
