@@ -1,0 +1,119 @@
+"""A fast, language-independent intent classifier.
+
+TF-IDF over character n-grams (2–5, within word boundaries) and words, on
+folded text (so "hjælp", "hjaelp" and "hjalp" look alike), and a linear model
+trained by SGD on the log loss, which gives probabilities for the fallback
+threshold. It trains in seconds on every language at once. README "Design
+measurements" compares it with Rasa's LogisticRegressionClassifier and DIET.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+import joblib
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import SGDClassifier
+from sklearn.pipeline import Pipeline, make_union
+
+from bot.nlu.text import fold
+
+logger = logging.getLogger(__name__)
+MODEL_FILE = "linear_intent_classifier.joblib"
+
+
+def build_pipeline(config: Dict[Text, Any]) -> Pipeline:
+    low, high = config["char_ngrams"]
+    features = make_union(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), preprocessor=fold, sublinear_tf=True),
+        TfidfVectorizer(analyzer="word", preprocessor=fold, sublinear_tf=True),
+    )
+    model = SGDClassifier(
+        loss="log_loss",
+        alpha=config["alpha"],
+        max_iter=config["max_iter"],
+        class_weight="balanced",
+        random_state=config["random_state"],
+    )
+    return Pipeline([("features", features), ("model", model)])
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearIntentClassifier(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"char_ngrams": [2, 5], "alpha": 1e-5, "max_iter": 50, "random_state": 0, "ranking_length": 10}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        pipeline: Optional[Pipeline] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._pipeline = pipeline
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LinearIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+        if len({m.get(INTENT) for m in examples}) < 2:
+            logger.warning("LinearIntentClassifier needs at least two intents to train; skipped.")
+            return self._resource
+        self._pipeline = build_pipeline(self._config)
+        self._pipeline.fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(self._pipeline, directory / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LinearIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                pipeline = joblib.load(directory / MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("LinearIntentClassifier was not trained; it will predict nothing.")
+            pipeline = None
+        return cls(config, model_storage, resource, pipeline)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._pipeline is None:
+            return messages
+        todo = [m for m in messages if m.get(TEXT)]
+        if not todo:
+            return messages
+        probabilities = self._pipeline.predict_proba([m.get(TEXT) for m in todo])
+        labels = self._pipeline.classes_
+        for message, row in zip(todo, probabilities):
+            order = np.argsort(row)[::-1][: self._config["ranking_length"]]
+            ranking = [{INTENT_NAME_KEY: str(labels[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
