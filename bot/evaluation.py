@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Sequence, Tuple
 
 import yaml
 
@@ -29,10 +29,10 @@ class LanguageReport:
     macro_f1: float
     emergency_recall: float
     emergency_false_alarm: float
-    confused: List[Tuple[str, str, int]] = field(default_factory=list)
+    confused: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def load_eval_set(path: Path) -> List[Tuple[str, str]]:
+def load_eval_set(path: Path) -> list[tuple[str, str]]:
     """(text, intent) pairs of one language's held-out file."""
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle) or {}
@@ -44,9 +44,9 @@ def score(truth: Sequence[str], predicted: Sequence[str]) -> LanguageReport:
 
     predicted = [OUT_OF_SCOPE if p == FALLBACK else p for p in predicted]
     labels = sorted(set(truth))
-    emergencies = [p for t, p in zip(truth, predicted) if t == EMERGENCY]
-    others = [p for t, p in zip(truth, predicted) if t != EMERGENCY]
-    confused = Counter((t, p) for t, p in zip(truth, predicted) if t != p)
+    emergencies = [p for t, p in zip(truth, predicted, strict=False) if t == EMERGENCY]
+    others = [p for t, p in zip(truth, predicted, strict=False) if t != EMERGENCY]
+    confused = Counter((t, p) for t, p in zip(truth, predicted, strict=False) if t != p)
     return LanguageReport(
         messages=len(truth),
         accuracy=round(float(accuracy_score(truth, predicted)), 4),
@@ -57,14 +57,14 @@ def score(truth: Sequence[str], predicted: Sequence[str]) -> LanguageReport:
     )
 
 
-async def _predict(model_path: Path, texts: Iterable[str]) -> List[str]:
+async def _predict(model_path: Path, texts: Iterable[str]) -> list[str]:
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model_path))
     return [((await agent.parse_message(text)).get("intent") or {}).get("name") or FALLBACK for text in texts]
 
 
-def evaluate(model_path: Path, languages: Sequence[str], eval_dir: Path = EVAL_DIR) -> Dict[str, LanguageReport]:
+def evaluate(model_path: Path, languages: Sequence[str], eval_dir: Path = EVAL_DIR) -> dict[str, LanguageReport]:
     sets = {lang: load_eval_set(eval_dir / f"{lang}.yml") for lang in languages}
     texts = [text for pairs in sets.values() for text, _ in pairs]
     predicted = iter(asyncio.run(_predict(model_path, texts)))

@@ -6,6 +6,7 @@ process group, so stopping the stack also stops anything it spawned.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -15,7 +16,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
 
 import httpx
 import yaml
@@ -48,7 +48,7 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="veiviser-")))
     with_actions: bool = True
-    _processes: List[subprocess.Popen] = field(default_factory=list)
+    _processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
     def rasa_url(self) -> str:
@@ -66,21 +66,21 @@ class Stack:
         target.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
         return target
 
-    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", *args],
-            cwd=paths.ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=quiet_environment(),
-            start_new_session=True,
-        )
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+        with open(self.log_dir / f"{name}.log", "wb") as log:  # the child keeps its own copy
+            process = subprocess.Popen(
+                [sys.executable, "-m", *args],
+                cwd=paths.ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=quiet_environment(),
+                start_new_session=True,
+            )
         self._processes.append(process)
         return process
 
-    def start(self, timeout: float = READY_TIMEOUT) -> "Stack":
+    def start(self, timeout: float = READY_TIMEOUT) -> Stack:
         if not self.model.exists():
             raise FileNotFoundError(f"{self.model}: no trained model (run `make train`)")
         if self.with_actions:
@@ -123,10 +123,8 @@ class Stack:
     def stop(self) -> None:
         for process in self._processes:
             if process.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         for process in self._processes:
             try:
                 process.wait(timeout=15)
@@ -135,14 +133,14 @@ class Stack:
                 process.wait()
         self._processes.clear()
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
-def send(client: httpx.Client, webhook: str, sender: str, text: str, language_code: Optional[str] = None) -> list:
+def send(client: httpx.Client, webhook: str, sender: str, text: str, language_code: str | None = None) -> list:
     """One message over Rasa's REST channel; returns the bot's messages."""
     body = {"sender": sender, "message": text}
     if language_code:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
@@ -16,9 +16,9 @@ from bot import paths
 def make_sdk_tracker(
     text: str = "",
     intent: str = "greet",
-    entities: Optional[List[Dict[str, Any]]] = None,
-    slots: Optional[Dict[str, Any]] = None,
-    metadata: Optional[Dict[str, Any]] = None,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     latest = {
         "text": text,
@@ -71,7 +71,7 @@ def agent():
 def parse(agent):
     loop = asyncio.new_event_loop()
 
-    def _parse(text: str) -> Dict[str, Any]:
+    def _parse(text: str) -> dict[str, Any]:
         return loop.run_until_complete(agent.parse_message(text))
 
     yield _parse

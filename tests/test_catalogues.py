@@ -1,6 +1,5 @@
 """Every response is translated in every shipped language, and no catalogue is stale."""
 import re
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir

@@ -98,9 +98,8 @@ def test_norwegian_app_language_code_no_is_understood(talk):
 
 
 def test_emergency_without_the_action_server():
-    with Stack(with_actions=False) as bare:
-        with httpx.Client() as client:
-            answer = send(client, bare.webhook, uuid.uuid4().hex, "jag är inlåst, hjälp mig nu", "sv")
+    with Stack(with_actions=False) as bare, httpx.Client() as client:
+        answer = send(client, bare.webhook, uuid.uuid4().hex, "jag är inlåst, hjälp mig nu", "sv")
     assert answer[0]["text"] == expected("utter_emergency", "sv")
 
 

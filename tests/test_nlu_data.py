@@ -1,7 +1,6 @@
 """The NLU data keeps the intent catalogue's contract and stays apart from the evaluation sets."""
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 import yaml

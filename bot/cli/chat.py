@@ -12,7 +12,6 @@ import argparse
 import sys
 import textwrap
 import uuid
-from typing import List, Optional
 
 import httpx
 
@@ -27,9 +26,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def render(messages: List[dict]) -> List[str]:
+def render(messages: list[dict]) -> list[str]:
     """Print the bot's messages; return the button payloads in the order shown."""
-    payloads: List[str] = []
+    payloads: list[str] = []
     for message in messages:
         if message.get("text"):
             for paragraph in str(message["text"]).split("\n"):
@@ -41,9 +40,9 @@ def render(messages: List[dict]) -> List[str]:
     return payloads
 
 
-def converse(webhook: str, language_code: Optional[str], lines=None) -> None:
+def converse(webhook: str, language_code: str | None, lines=None) -> None:
     sender = uuid.uuid4().hex
-    payloads: List[str] = []
+    payloads: list[str] = []
     lines = lines if lines is not None else _prompt_lines()
     with httpx.Client() as client:
         for line in lines:

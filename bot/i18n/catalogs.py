@@ -12,7 +12,6 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +26,8 @@ class Lookup:
     found: bool
 
 
-@functools.lru_cache(maxsize=None)
-def _catalogue(language: str) -> Optional[gettext.GNUTranslations]:
+@functools.cache
+def _catalogue(language: str) -> gettext.GNUTranslations | None:
     path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
     try:
         with open(path, "rb") as handle:

@@ -7,7 +7,8 @@ two responses. Line numbers point at the YAML line of the text. Registered in
 """
 from __future__ import annotations
 
-from typing import IO, Any, Collection, Iterator, List, Mapping, Tuple
+from collections.abc import Collection, Iterator, Mapping
+from typing import IO, Any
 
 import yaml
 
@@ -21,7 +22,7 @@ def _mapping(node: yaml.Node) -> Mapping[str, yaml.Node]:
     return {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
 
 
-def _condition_comment(variation: Mapping[str, yaml.Node]) -> List[str]:
+def _condition_comment(variation: Mapping[str, yaml.Node]) -> list[str]:
     condition = variation.get("condition")
     if not isinstance(condition, yaml.SequenceNode):
         return []
@@ -33,7 +34,7 @@ def _condition_comment(variation: Mapping[str, yaml.Node]) -> List[str]:
     return [f"when {', '.join(parts)}"] if parts else []
 
 
-def iter_messages(stream: Any) -> Iterator[Tuple[int, str, str, List[str]]]:
+def iter_messages(stream: Any) -> Iterator[tuple[int, str, str, list[str]]]:
     """(line, response name, English text, comments) for every translatable string."""
     root = _mapping(yaml.compose(stream, Loader=yaml.SafeLoader))
     for name_node, variations in getattr(root.get("responses"), "value", []):
@@ -57,6 +58,6 @@ def extract_responses(
     keywords: Collection[str],
     comment_tags: Collection[str],
     options: Mapping[str, Any],
-) -> Iterator[Tuple[int, str, List[str], List[str]]]:
+) -> Iterator[tuple[int, str, list[str], list[str]]]:
     for line, name, text, comments in iter_messages(fileobj.read().decode("utf-8")):
         yield line, "pgettext", [name, text], comments

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from typing import Dict, Optional
 
 from bot.language.supported import load_config
 
@@ -16,7 +15,7 @@ MIN_CHARACTERS = 15
 MIN_CONFIDENCE = 0.6
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _detector():
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
@@ -36,17 +35,17 @@ def warm_up() -> None:
     _detector()
 
 
-def confidences(text: str) -> Dict[str, float]:
+def confidences(text: str) -> dict[str, float]:
     """Confidence per language code, aliases folded into their target."""
     aliases = load_config().aliases
-    merged: Dict[str, float] = defaultdict(float)
+    merged: dict[str, float] = defaultdict(float)
     for value in _detector().compute_language_confidence_values(text):
         code = value.language.iso_code_639_1.name.lower()
         merged[aliases.get(code, code)] += value.value
     return dict(merged)
 
 
-def detect(text: object) -> Optional[str]:
+def detect(text: object) -> str | None:
     """The shipped language ``text`` is written in, or None when unsure."""
     if not isinstance(text, str) or text.startswith("/"):
         return None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from babel import Locale, negotiate_locale
 from babel.core import UnknownLocaleError
@@ -12,7 +12,7 @@ from bot.language.supported import load_config
 _CODE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 
 
-def negotiate(code: object, available: Optional[Iterable[str]] = None) -> Optional[str]:
+def negotiate(code: object, available: Iterable[str] | None = None) -> str | None:
     """Return the shipped language that best serves ``code``, or None.
 
     Accepts ``-`` and ``_`` as separators and any case. Garbage (``xx-!!``,

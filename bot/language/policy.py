@@ -8,7 +8,7 @@ language even when the action server is down.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,7 +30,7 @@ CHOOSE_INTENT = "choose_language"
 LANGUAGE_ENTITY = "language"
 
 
-def explicit_choice(tracker: DialogueStateTracker) -> Optional[str]:
+def explicit_choice(tracker: DialogueStateTracker) -> str | None:
     """The language the user named in this turn, if the turn is a language choice."""
     message = tracker.latest_message
     if message is None or (message.intent or {}).get("name") != CHOOSE_INTENT:
@@ -41,7 +41,7 @@ def explicit_choice(tracker: DialogueStateTracker) -> Optional[str]:
     return None
 
 
-def language_events(tracker: DialogueStateTracker) -> List[Event]:
+def language_events(tracker: DialogueStateTracker) -> list[Event]:
     """Slot events that bring the tracker's language up to date with the latest message."""
     message = tracker.latest_message
     if message is None or not message.text and not message.intent:
@@ -56,7 +56,7 @@ def language_events(tracker: DialogueStateTracker) -> List[Event]:
         metadata=message.metadata,
         text=message.text,
     )
-    events: List[Event] = []
+    events: list[Event] = []
     if resolution.language != current:
         events.append(SlotSet(LANGUAGE_SLOT, resolution.language))
     if resolution.chosen != chosen:
@@ -66,7 +66,7 @@ def language_events(tracker: DialogueStateTracker) -> List[Event]:
     return events
 
 
-def request_events(explicit: Optional[str]) -> List[Event]:
+def request_events(explicit: str | None) -> list[Event]:
     """What the answer to a language request should say (see utter_language_choice)."""
     if explicit is None:
         request = "menu"
@@ -84,24 +84,24 @@ class LanguagePolicy(Policy):
     """Keeps the ``language`` slot right; predicts nothing."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"priority": 0}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         warm_up()
 
-    def train(self, training_trackers: List[Any], domain: Domain, **kwargs: Any) -> Resource:
+    def train(self, training_trackers: list[Any], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource
 
     def predict_action_probabilities(
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
+        rule_only_data: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        events: List[Event] = []
+        events: list[Event] = []
         if tracker.latest_action_name == ACTION_LISTEN_NAME:
             events = language_events(tracker)
         return self._prediction(self._default_predictions(domain), events=events)

@@ -7,8 +7,9 @@
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from bot.language.detect import detect
 from bot.language.negotiate import negotiate
@@ -25,11 +26,11 @@ class Resolution:
 
 def resolve_language(
     *,
-    current: Optional[str],
+    current: str | None,
     chosen: bool,
-    explicit: Optional[str] = None,
-    metadata: Optional[Mapping[str, Any]] = None,
-    text: Optional[str] = None,
+    explicit: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    text: str | None = None,
 ) -> Resolution:
     config = load_config()
     picked = negotiate(explicit) if explicit else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Tuple
 
 import yaml
 
@@ -14,18 +13,18 @@ CONFIG_PATH = Path(__file__).resolve().parent.parent / "languages.yml"
 @dataclass(frozen=True)
 class LanguageConfig:
     default: str
-    shipped: Tuple[str, ...]
-    tier1: Tuple[str, ...]
-    tier2: Tuple[str, ...]
-    aliases: Dict[str, str]
+    shipped: tuple[str, ...]
+    tier1: tuple[str, ...]
+    tier2: tuple[str, ...]
+    aliases: dict[str, str]
 
     @property
-    def all(self) -> Tuple[str, ...]:
+    def all(self) -> tuple[str, ...]:
         """Every language Veiviser is built for, shipped or not."""
         return self.tier1 + self.tier2
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_config(path: Path = CONFIG_PATH) -> LanguageConfig:
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)

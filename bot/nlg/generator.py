@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from babel import Locale
 from babel.lists import format_list
@@ -55,7 +55,7 @@ def own_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def language_menu_buttons() -> List[Dict[str, str]]:
+def language_menu_buttons() -> list[dict[str, str]]:
     return [
         {"title": own_name(code), "payload": f'/choose_language{{"language":"{code}"}}'}
         for code in load_config().shipped
@@ -67,19 +67,19 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
 
     def __init__(
         self,
-        endpoint_config: Optional[EndpointConfig] = None,
-        domain: Optional[Domain] = None,
+        endpoint_config: EndpointConfig | None = None,
+        domain: Domain | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
 
     def generate_from_slots(
         self,
-        utter_action: Text,
-        filled_slots: Dict[Text, Any],
-        output_channel: Text,
+        utter_action: str,
+        filled_slots: dict[str, Any],
+        output_channel: str,
         **kwargs: Any,
-    ) -> Optional[Dict[Text, Any]]:
+    ) -> dict[str, Any] | None:
         response = copy.deepcopy(self._random_response_for(utter_action, output_channel, filled_slots))
         if response is None:
             return None
@@ -92,7 +92,7 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
             filled["buttons"] = language_menu_buttons()
         return filled
 
-    def _translate(self, name: str, response: Dict[Text, Any], language: str) -> None:
+    def _translate(self, name: str, response: dict[str, Any], language: str) -> None:
         missing = []
         if response.get("text"):
             found = lookup(language, name, response["text"])
@@ -110,7 +110,7 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
             log("Missing %s translation of %s in %r; answering in English.", "/".join(missing), name, language)
 
     @staticmethod
-    def _variables(language: str, filled_slots: Dict[Text, Any], kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+    def _variables(language: str, filled_slots: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
         """Values the responses may use besides slots, named in the answer language."""
         variables = {k: v for k, v in kwargs.items() if v is not None}
         shipped = load_config().shipped

@@ -7,7 +7,8 @@ language the user wrote in. Start and end offsets refer to the folded text.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Text
+from collections.abc import Callable
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,23 +25,23 @@ from bot.nlu.names import country_names, find_names, language_names
 class _NameExtractor(GraphComponent, EntityExtractorMixin):
     entity: str = ""
     stems: bool = False
-    names: Callable[[], Dict[str, str]]
+    names: Callable[[], dict[str, str]]
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "_NameExtractor":
+    ) -> _NameExtractor:
         cls.names()  # build the index at load time, not on the first message
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not text or text.startswith("/"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Dict, Iterable, List, Optional, Tuple
+from collections.abc import Iterable
 
 from babel import Locale
 
@@ -19,20 +19,20 @@ COUNTRIES = ("NO", "DK", "SE")
 _VOWEL_END = re.compile(r"[aeiouyаяеиоуыюіїєąęæøå]$")
 
 
-def _display_locales() -> List[Locale]:
+def _display_locales() -> list[Locale]:
     config = load_config()
     return [Locale.parse(code) for code in config.all]
 
 
-@functools.lru_cache(maxsize=None)
-def language_names() -> Dict[str, str]:
+@functools.cache
+def language_names() -> dict[str, str]:
     """Folded language name -> language code, for every language we know of.
 
     Aliases ("norsk" for "no", "nynorsk") point to the language they serve.
     """
     config = load_config()
     targets = set(config.all) | set(config.aliases) | set(config_recognised())
-    names: Dict[str, str] = {}
+    names: dict[str, str] = {}
     for display in _display_locales():
         for code in targets:
             name = display.languages.get(code)
@@ -45,15 +45,15 @@ def language_names() -> Dict[str, str]:
     return names
 
 
-def config_recognised() -> Tuple[str, ...]:
+def config_recognised() -> tuple[str, ...]:
     """Languages we can name but do not speak, to say so kindly."""
     return ("de", "it", "pt", "nl", "fi", "tr", "fa", "so", "ti", "am", "zh", "tl", "ur", "sq", "hu", "cs", "sk", "hr", "sr", "uz", "ku", "ps", "hi", "ta", "ne")
 
 
-@functools.lru_cache(maxsize=None)
-def country_names() -> Dict[str, str]:
+@functools.cache
+def country_names() -> dict[str, str]:
     """Folded country name -> ISO 3166 code for the three countries."""
-    names: Dict[str, str] = {}
+    names: dict[str, str] = {}
     for display in _display_locales():
         for code in COUNTRIES:
             name = display.territories.get(code)
@@ -62,8 +62,8 @@ def country_names() -> Dict[str, str]:
     return names
 
 
-@functools.lru_cache(maxsize=None)
-def _pattern(names: Tuple[str, ...], stems: bool) -> re.Pattern:
+@functools.cache
+def _pattern(names: tuple[str, ...], stems: bool) -> re.Pattern:
     alternatives = []
     for name in sorted(names, key=len, reverse=True):
         escaped = re.escape(name)
@@ -76,7 +76,7 @@ def _pattern(names: Tuple[str, ...], stems: bool) -> re.Pattern:
     return re.compile(r"(?<!\w)(" + "|".join(alternatives) + r")(?!\w)")
 
 
-def find_names(text: str, names: Dict[str, str], stems: bool = False) -> Iterable[Tuple[int, int, str]]:
+def find_names(text: str, names: dict[str, str], stems: bool = False) -> Iterable[tuple[int, int, str]]:
     """(start, end, code) of every name in ``text``; offsets refer to the folded text."""
     folded = fold(text)
     for match in _pattern(tuple(names), stems).finditer(folded):
@@ -86,7 +86,7 @@ def find_names(text: str, names: Dict[str, str], stems: bool = False) -> Iterabl
             yield match.start(1), match.end(1), code
 
 
-def _by_stem(found: str, names: Dict[str, str]) -> Optional[str]:
+def _by_stem(found: str, names: dict[str, str]) -> str | None:
     for name, code in names.items():
         if found.startswith(name[:-1]) or found == name + "s":
             return code

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Pattern, Text, Tuple
+from re import Pattern
+from typing import Any
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,8 +30,8 @@ EMERGENCY = "emergency"
 SAFETY_NET_KEY = "safety_net"
 
 
-@functools.lru_cache(maxsize=None)
-def load_patterns(path: Path = KEYWORDS_PATH) -> Tuple[Tuple[str, Pattern[str]], ...]:
+@functools.cache
+def load_patterns(path: Path = KEYWORDS_PATH) -> tuple[tuple[str, Pattern[str]], ...]:
     """(language, compiled pattern) pairs; a bad pattern fails loudly with its place."""
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle) or {}
@@ -44,7 +45,7 @@ def load_patterns(path: Path = KEYWORDS_PATH) -> Tuple[Tuple[str, Pattern[str]],
     return tuple(compiled)
 
 
-def match_emergency(text: str) -> Optional[str]:
+def match_emergency(text: str) -> str | None:
     """The language whose pattern matched ``text``, or None."""
     folded = fold(text)
     for language, pattern in load_patterns():
@@ -58,18 +59,18 @@ class EmergencySafetyNet(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "EmergencySafetyNet":
+    ) -> EmergencySafetyNet:
         load_patterns()
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not text or text.startswith("/"):
