@@ -16,7 +16,7 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/responses.po
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help setup train chat test eval lint messages clean
+.PHONY: help setup train chat test eval bench lint messages clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ test: train  ## the whole suite (set-up and training included)
 
 eval: train  ## per-language accuracy, macro-F1 and emergency recall on tests/eval/
 	$(BIN)/veiviser eval
+
+bench: setup  ## benchmarks: help directory lookups, place recognition, validation
+	$(BIN)/veiviser bench
 
 lint: setup  ## ruff over the code
 	$(BIN)/ruff check bot actions tests

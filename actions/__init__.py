@@ -1,5 +1,13 @@
 """Custom actions of Veiviser (rasa-sdk), one module per concern.
 
-The action server imports this package (``rasa_sdk --actions actions``); every
-action class is registered by being imported here.
+The action server imports this package (``python -m rasa_sdk --actions actions``);
+every action class is registered by being imported here.
+
+- ``help``: answers from the help directory (needs, rights) and the place they depend on
+- ``location``: recognising and asking for the user's place
+- ``answers``: composing the answer texts
+- ``context``: what the actions read from the tracker; ``needs.yml`` maps intents to needs
 """
+from actions.help import ActionAnswerNeed, ActionSetLocation, ActionSkipLocation
+
+__all__ = ["ActionAnswerNeed", "ActionSetLocation", "ActionSkipLocation"]

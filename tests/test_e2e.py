@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot import paths
-from bot.i18n import lookup
+from bot.i18n import lookup, phrase
 from bot.language import load_config
 from bot.stack import Stack, send
 
@@ -52,6 +52,9 @@ SHELTER = {
     "da": "jeg har ikke noget sted at sove i nat, kan du hjælpe mig",
     "sv": "jag har ingenstans att sova i natt, kan du hjälpa mig",
 }
+TOWNS = {"en": "Bergen", "nb": "Trondheim", "da": "Aarhus", "sv": "Göteborg"}
+# utter_emergency's variations: Norway, Denmark, Sweden, then the one for an unknown country
+EMERGENCY_VARIANT = {"en": 0, "nb": 0, "da": 1, "sv": 2}
 DANGER = {"en": "he is going to kill me", "nb": "han skal drepe meg", "da": "han vil dræbe mig", "sv": "han ska döda mig"}
 
 
@@ -62,12 +65,13 @@ def test_conversation_in_each_language(talk, language):
     assert len(greeting[0]["buttons"]) == 4
 
     shelter = talk(SHELTER[language], language_code=language)
-    assert [m["text"] for m in shelter] == [expected("utter_find_shelter", language),
-                                            expected("utter_national_contact", language)]
+    assert [m["text"] for m in shelter] == [expected("utter_find_shelter", language), phrase(language, "ask_place")]
+    town = talk(TOWNS[language], language_code=language)
+    assert TOWNS[language] in town[0]["text"] and phrase(language, "last_checked", date="")[:6] in town[0]["text"]
 
     danger = talk(DANGER[language], language_code=language)
-    assert danger[0]["text"] == expected("utter_emergency", language)
-    assert "112" in danger[0]["text"] and "113" in danger[0]["text"]
+    assert danger[0]["text"] == expected("utter_emergency", language, EMERGENCY_VARIANT[language])
+    assert danger[0]["text"].index("112") < 60
 
 
 def test_country_changes_the_emergency_numbers(talk):
@@ -101,6 +105,12 @@ def test_emergency_without_the_action_server():
     with Stack(with_actions=False) as bare, httpx.Client() as client:
         answer = send(client, bare.webhook, uuid.uuid4().hex, "jag är inlåst, hjälp mig nu", "sv")
     assert answer[0]["text"] == expected("utter_emergency", "sv")
+
+
+def test_bergen_shelter_in_one_message(talk):
+    answer = talk("I'm in Bergen and need somewhere safe to sleep", language_code="en")
+    assert answer[0]["text"] == expected("utter_find_shelter", "en")
+    assert "Bergen" in answer[1]["text"] and "•" in answer[1]["text"]
 
 
 def test_terminal_chat_talks_to_the_stack(stack, capsys):

@@ -46,8 +46,8 @@ def test_emergency_without_country_lists_all_three_countries(nlg):
 
 
 def test_country_specific_variant_is_chosen(nlg):
-    norway = render(nlg, "utter_national_contact", language="en", country="NO")["text"]
-    denmark = render(nlg, "utter_national_contact", language="en", country="DK")["text"]
+    norway = render(nlg, "utter_emergency", language="en", country="NO")["text"]
+    denmark = render(nlg, "utter_emergency", language="en", country="DK")["text"]
     assert "22 33 11 60" in norway and "+45 70 20 25 50" in denmark
 
 

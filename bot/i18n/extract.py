@@ -35,8 +35,11 @@ def _condition_comment(variation: Mapping[str, yaml.Node]) -> list[str]:
 
 
 def iter_messages(stream: Any) -> Iterator[tuple[int, str, str, list[str]]]:
-    """(line, response name, English text, comments) for every translatable string."""
+    """(line, response name or phrase key, English text, comments) for every translatable string."""
     root = _mapping(yaml.compose(stream, Loader=yaml.SafeLoader))
+    for key_node, value_node in getattr(root.get("phrases"), "value", []):
+        if isinstance(value_node, yaml.ScalarNode) and value_node.value:
+            yield value_node.start_mark.line + 1, key_node.value, value_node.value, ["phrase"]
     for name_node, variations in getattr(root.get("responses"), "value", []):
         name = name_node.value
         for variation_node in getattr(variations, "value", []):

@@ -1,0 +1,58 @@
+"""What the actions read from a conversation, in one place."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rasa_sdk import Tracker
+
+from bot.directory import COUNTRIES
+from bot.language import load_config, negotiate
+
+NEEDS_PATH = Path(__file__).resolve().parent / "needs.yml"
+
+
+@dataclass(frozen=True)
+class Need:
+    intent: str
+    need: str
+    place: str  # "municipality" or "country"
+    minor: bool = False
+
+
+@functools.lru_cache(maxsize=None)
+def needs() -> dict[str, Need]:
+    with open(NEEDS_PATH, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return {intent: Need(intent, spec["need"], spec["place"], bool(spec.get("minor"))) for intent, spec in raw.items()}
+
+
+def language(tracker: Tracker) -> str:
+    return negotiate(tracker.get_slot("language")) or load_config().default
+
+
+def country(tracker: Tracker) -> str | None:
+    value = tracker.get_slot("country")
+    return value if value in COUNTRIES else None
+
+
+def role(tracker: Tracker) -> str:
+    return "staff" if tracker.get_slot("role") == "staff" else "victims"
+
+
+def intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def text(tracker: Tracker) -> str:
+    message_text = (tracker.latest_message or {}).get("text") or ""
+    return "" if message_text.startswith("/") else message_text
+
+
+def entity(tracker: Tracker, name: str) -> str | None:
+    for found in (tracker.latest_message or {}).get("entities") or []:
+        if found.get("entity") == name and found.get("value"):
+            return str(found["value"])
+    return None

@@ -1,0 +1,86 @@
+"""Where the user is: recognised from what they wrote, asked for when missing.
+
+The place question can always be skipped ("I don't know"); the answer then
+uses the country's national services and says how to get nearer help.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import context
+from bot.directory import Snapshot
+from bot.directory.present import place_name
+from bot.i18n import phrase
+
+COUNTRY_BUTTONS = (("NO", "button_norway"), ("DK", "button_denmark"), ("SE", "button_sweden"))
+
+
+@dataclass
+class Location:
+    country: str | None
+    municipality: str | None  # a municipality or county code
+    ambiguous: list  # places to choose from
+    events: list[dict[str, Any]]
+
+
+def locate(tracker: Tracker, snapshot: Snapshot) -> Location:
+    """The place from this message (button, entity or text), else from earlier turns."""
+    country = context.entity(tracker, "country") or context.country(tracker)
+    code = context.entity(tracker, "municipality")
+    events: list[dict[str, Any]] = []
+    if code and country and snapshot.directory.place(country, code):
+        return Location(country, code, [], [SlotSet("country", country), SlotSet("municipality", code)])
+    recognition = snapshot.places.recognise(context.text(tracker), country_hint=country)
+    if recognition.ambiguous:
+        return Location(country, None, recognition.places, [])
+    if recognition.place is not None:
+        place = recognition.place
+        return Location(place.country, place.code, [], [SlotSet("country", place.country), SlotSet("municipality", place.code)])
+    if recognition.country and recognition.country != context.country(tracker):
+        # a new country makes an earlier municipality meaningless
+        return Location(recognition.country, None, [], [SlotSet("country", recognition.country), SlotSet("municipality", None)])
+    if context.entity(tracker, "country") and context.entity(tracker, "country") != tracker.get_slot("country"):
+        events = [SlotSet("country", country), SlotSet("municipality", None)]
+        return Location(country, None, [], events)
+    municipality = tracker.get_slot("municipality") if country else None
+    return Location(country, municipality, [], events)
+
+
+def ask_place(dispatcher: CollectingDispatcher, language: str) -> None:
+    dispatcher.utter_message(
+        text=phrase(language, "ask_place"),
+        buttons=[{"title": phrase(language, "button_dont_know"), "payload": "/skip_location"}],
+    )
+
+
+def ask_country(dispatcher: CollectingDispatcher, language: str) -> None:
+    dispatcher.utter_message(
+        text=phrase(language, "ask_country"),
+        buttons=[
+            {"title": phrase(language, key), "payload": f'/inform_location{{"country":"{code}"}}'}
+            for code, key in COUNTRY_BUTTONS
+        ],
+    )
+
+
+def ask_which(dispatcher: CollectingDispatcher, language: str, places: list, snapshot: Snapshot) -> None:
+    directory = snapshot.directory
+    buttons = []
+    for place in places[:8]:
+        county = directory.countries[place.country].counties.get(place.county or "")
+        title = f"{place.name} ({county.name})" if county else f"{place.name} ({place.country})"
+        payload = f'/inform_location{{"municipality":"{place.code}","country":"{place.country}"}}'
+        buttons.append({"title": title, "payload": payload})
+    dispatcher.utter_message(text=phrase(language, "which_place", place=places[0].name), buttons=buttons)
+
+
+def describe(snapshot: Snapshot, country: str, code: str | None, language: str) -> str:
+    from bot.directory.present import country_name
+
+    place = snapshot.directory.place(country, code) if code else None
+    return place_name(place, snapshot.directory) if place else country_name(country, language)

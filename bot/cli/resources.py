@@ -1,0 +1,141 @@
+"""``veiviser resources``: check the help directory and see what the assistant answers.
+
+``validate [PATH]`` prints every problem as file:line:column and exits 1 on
+errors. ``show PLACE [--need NEED] [--lang L] [--staff]`` prints the answer the
+assistant gives to that need in that place — the same rule steps, responses
+and directory text as in a conversation.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot import paths
+
+# The plain words coordinators use, and the question (intent) they stand for.
+NEEDS = {
+    "help": "find_help",
+    "shelter": "find_shelter",
+    "health": "find_health",
+    "legal": "find_legal_aid",
+    "interpreter": "find_interpreter",
+    "basic-needs": "find_basic_needs",
+    "return-home": "find_return_home",
+    "police": "report_police",
+    "anonymous-tip": "report_anonymous",
+    "labour": "report_labour_inspection",
+    "child": "rights_children",
+    "emergency": "emergency",
+}
+STAFF_INTENTS = {"help": "staff_referral", "child": "staff_minor_case"}
+RESOURCES = paths.ROOT / "resources"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("resources", help="validate the help directory or show an answer")
+    sub = parser.add_subparsers(dest="resources_command", required=True)
+    validate = sub.add_parser("validate", help="check every file; exit 1 on errors")
+    validate.add_argument("path", nargs="?", default=str(RESOURCES))
+    validate.add_argument("--quiet", action="store_true", help="errors only")
+    validate.set_defaults(run=run_validate)
+    show = sub.add_parser("show", help="print what the assistant answers for a place and need")
+    show.add_argument("place", help="a municipality, county, alias or country, or a code such as 4601")
+    show.add_argument("--need", default="help", choices=sorted(NEEDS))
+    show.add_argument("--lang", default="en")
+    show.add_argument("--staff", action="store_true", help="answer as to a professional")
+    show.add_argument("--path", default=str(RESOURCES))
+    show.set_defaults(run=run_show)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from bot.directory import load_directory
+
+    directory, problems = load_directory(Path(args.path))
+    errors = [p for p in problems if p.level == "error"]
+    for problem in problems:
+        if problem.level == "error" or not args.quiet:
+            print(problem)
+    warnings = len(problems) - len(errors)
+    print(
+        f"{len(directory.services)} services, {sum(len(c.municipalities) for c in directory.countries.values())} "
+        f"municipalities, {len(directory.rights)} rights texts: {len(errors)} errors, {warnings} warnings"
+    )
+    return 1 if errors else 0
+
+
+def _place(snapshot, text: str):
+    """(country, code or None) for ``text``; exits with a message when it is unknown or ambiguous."""
+    for country in snapshot.directory.countries.values():
+        if text in country.municipalities or text in country.counties:
+            return country.code, text
+    recognition = snapshot.places.recognise(text)
+    if recognition.ambiguous:
+        options = ", ".join(f"{p.name} [{p.code}, {p.country}]" for p in recognition.places)
+        sys.exit(f"'{text}' is more than one place: {options}. Give the code instead.")
+    if recognition.place:
+        return recognition.place.country, recognition.place.code
+    if recognition.country:
+        return recognition.country, None
+    sys.exit(f"'{text}' is no municipality, county or country I know. Try `veiviser resources show Oslo`.")
+
+
+def _rule_steps(intent: str) -> list[str]:
+    rules = yaml.safe_load((paths.DIALOGUE / "rules.yml").read_text(encoding="utf-8"))["rules"]
+    for rule in rules:
+        steps = rule.get("steps", [])
+        if steps and steps[0].get("intent") == intent:
+            return [step["action"] for step in steps[1:] if "action" in step]
+    return []
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from actions import context
+    from actions.answers import need_answer, rights_answer
+    from bot.directory import DirectoryStore
+    from bot.language import negotiate
+
+    language = negotiate(args.lang)
+    if language is None:
+        sys.exit(f"'{args.lang}' is not a shipped language.")
+    snapshot = DirectoryStore(Path(args.path)).snapshot
+    country, code = _place(snapshot, args.place)
+    intent = STAFF_INTENTS.get(args.need, NEEDS[args.need]) if args.staff else NEEDS[args.need]
+    spec = context.needs().get(intent)
+    slots = {"language": language, "country": country, "municipality": code, "role": "staff" if args.staff else None}
+    for step in _rule_steps(intent):
+        if step.startswith("utter_"):
+            print(_render_response(step, slots))
+        elif step == "action_answer_need" and spec is not None:
+            if intent.startswith("rights_"):
+                rights = rights_answer(snapshot, language, country, intent)
+                if rights:
+                    print(rights)
+            print(need_answer(snapshot, language, country, spec.need, code, "staff" if args.staff else "victims", spec.minor))
+        print()
+    return 0
+
+
+def _render_response(name: str, slots: dict) -> str:
+    from rasa.shared.core.domain import Domain
+
+    from bot.nlg import TranslatingNLG
+
+    nlg = TranslatingNLG(domain=Domain.load(str(paths.DOMAIN)))
+    filled = {slot.name: slot.initial_value for slot in nlg_domain_slots()}
+    filled.update(slots)
+    response = asyncio.run(_generate(nlg, name, filled))
+    return response.get("text") or ""
+
+
+async def _generate(nlg, name: str, filled: dict) -> dict:
+    return nlg.generate_from_slots(name, filled, "cli") or {}
+
+
+def nlg_domain_slots():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(paths.DOMAIN)).slots

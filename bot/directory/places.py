@@ -1,0 +1,121 @@
+"""Recognise a municipality, county or country in free text, in any language.
+
+Names and aliases come from ``resources/places``, country names from Babel.
+Matching is on folded text (no diacritics), exact first — also for inflected
+forms ("Bergens", "w Bergenie") — then fuzzy with rapidfuzz for typos
+("Stokholm"). Short names that are also ordinary words ("Moss", "Time", "Lund")
+count only after a place preposition ("i", "in", "fra", "w", "în") or when the
+message is little more than the name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.directory.schema import Directory, Place
+from bot.nlu.names import country_names
+from bot.nlu.text import fold
+
+_WORD = re.compile(r"\w+")
+_SUFFIXES = (" kommune", " kommun", " municipality", " fylke", " fylkeskommune", " lan", " region", " county", " stad")
+_INFLECTIONS = ("s", "ie", "ii", "iu", "ei", "e", "a", "en", "u", "om", "y")
+PREPOSITIONS = frozenset(
+    "i in pa paa fra fran fraan ved vid naer nar nara near at from around outside utenfor udenfor utanfor til to w we z ze "
+    "na do in la din langa aproape в во из под у около en a cerca de dans pres pe o tai gan".split()
+)
+SHORT_MESSAGE = 3  # tokens: "Moss", "i Moss", "bor i Moss"
+SAFE_LENGTH = 6  # names this long are rarely ordinary words
+FUZZY_CUTOFF = 88
+
+
+@dataclass
+class Recognition:
+    """What a text says about where the writer is."""
+
+    places: list[Place] = field(default_factory=list)  # one, or several when ambiguous
+    country: str | None = None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.places) > 1
+
+    @property
+    def place(self) -> Place | None:
+        return self.places[0] if len(self.places) == 1 else None
+
+
+def _key(name: str) -> str:
+    key = fold(name).replace("-", " ")
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix):
+            key = key[: -len(suffix)]
+    return " ".join(_WORD.findall(key))
+
+
+class PlaceIndex:
+    def __init__(self, directory: Directory) -> None:
+        self.names: dict[str, list[Place]] = {}
+        for country in directory.countries.values():
+            for place in [*country.municipalities.values(), *country.counties.values()]:
+                for name in (place.name, *place.aliases):
+                    key = _key(name)
+                    if key and place not in self.names.setdefault(key, []):
+                        self.names[key].append(place)
+        self.countries = {_key(name): code for name, code in country_names().items()}
+        self._choices = list(self.names)
+        self._longest = max((len(k.split()) for k in self.names), default=1)
+
+    def recognise(self, text: str, country_hint: str | None = None) -> Recognition:
+        tokens = _WORD.findall(fold(text or "").replace("-", " "))
+        result = Recognition()
+        if not tokens:
+            return result
+        found: list[list[Place]] = []
+        short = len(tokens) <= SHORT_MESSAGE
+        i = 0
+        while i < len(tokens):
+            for n in range(min(self._longest, len(tokens) - i), 0, -1):
+                span = " ".join(tokens[i:i + n])
+                after_preposition = i > 0 and tokens[i - 1] in PREPOSITIONS
+                if span in self.countries:
+                    result.country = self.countries[span]
+                    i += n
+                    break
+                places = self._exact(span) or self._fuzzy(span, after_preposition or short)
+                if places and (n > 1 or after_preposition or short or len(span) >= SAFE_LENGTH):
+                    found.append(places)
+                    i += n
+                    break
+            else:
+                i += 1
+        if found:
+            result.places = _prefer(found[0], country_hint or result.country)
+            if result.place:
+                result.country = result.place.country
+        return result
+
+    def _exact(self, span: str) -> list[Place]:
+        if span in self.names:
+            return self.names[span]
+        if len(span) >= 5:
+            for ending in _INFLECTIONS:
+                if span.endswith(ending) and span[: -len(ending)] in self.names:
+                    return self.names[span[: -len(ending)]]
+        return []
+
+    def _fuzzy(self, span: str, in_context: bool) -> list[Place]:
+        if len(span) < (5 if in_context else SAFE_LENGTH):
+            return []
+        best = process.extractOne(span, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        return self.names[best[0]] if best else []
+
+
+def _prefer(places: list[Place], country: str | None) -> list[Place]:
+    """Narrow a name shared by several places: the hinted country first; a municipality
+    over a county of the same name ("Oslo", "Stockholm"). What is left may still be
+    ambiguous (Herøy, Våler), and then the user is asked."""
+    if country:
+        places = [p for p in places if p.country == country] or places
+    return [p for p in places if p.kind == "municipality"] or places

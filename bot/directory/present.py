@@ -1,0 +1,122 @@
+"""Turn a lookup into what the user reads, in their language.
+
+Every sentence comes from ``responses/phrases.yml`` through the catalogues;
+names, descriptions and rights texts come from the directory in the user's
+language (English when a text is missing); times, dates, weekdays and lists
+are formatted by Babel for the user's locale.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
+from babel.lists import format_list
+
+from bot.directory.lookup import Answer, Match
+from bot.directory.schema import Directory, Place, Right
+from bot.i18n import phrase
+
+
+def localised(texts: dict[str, str], language: str) -> str:
+    return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def country_name(country: str, language: str) -> str:
+    return Locale.parse(language).territories.get(country, country)
+
+
+def place_name(place: Place | None, directory: Directory) -> str:
+    if place is None:
+        return ""
+    if place.kind == "municipality" and place.county:
+        county = directory.countries[place.country].counties.get(place.county)
+        duplicates = sum(
+            1 for p in directory.countries[place.country].municipalities.values() if p.name == place.name
+        )
+        if county and duplicates > 1:
+            return f"{place.name} ({county.name})"
+    return place.name
+
+
+def when(change: dt.datetime, now_local: dt.datetime, language: str) -> str:
+    if change.date() == now_local.date():
+        return format_time(change, format="short", locale=language)
+    return format_skeleton("EEEEHm", change, locale=language)
+
+
+def hours_line(match: Match, now_local: dt.datetime, language: str) -> str:
+    state, change = match.openness.state, match.openness.change
+    if state == "always":
+        return phrase(language, "open_always")
+    if state == "open":
+        if change:
+            return phrase(language, "open_until", time=when(change, now_local, language))
+        return phrase(language, "open_now")
+    if state == "closed":
+        if change:
+            return phrase(language, "closed_opens", when=when(change, now_local, language))
+        return phrase(language, "closed")
+    return phrase(language, "hours_unknown")
+
+
+def service_card(match: Match, language: str, now_local: dt.datetime) -> str:
+    service = match.service
+    lines = [f"• {localised(service.names, language)}", localised(service.descriptions, language)]
+    if service.phones:
+        lines.append(phrase(language, "phone", numbers=format_list(list(service.phones), style="or", locale=language)))
+    if service.sms:
+        lines.append(phrase(language, "sms", numbers=format_list(list(service.sms), style="or", locale=language)))
+    if service.emails:
+        lines.append(phrase(language, "email", addresses=format_list(list(service.emails), style="or", locale=language)))
+    if service.web:
+        lines.append(phrase(language, "web", url=service.web))
+    if service.address:
+        lines.append(phrase(language, "address", address=service.address))
+    lines.append(hours_line(match, now_local, language))
+    if service.anonymous:
+        lines.append(phrase(language, "anonymous"))
+    if service.free:
+        lines.append(phrase(language, "free"))
+    if service.languages:
+        names = [Locale.parse(language).languages.get(code, code) for code in service.languages]
+        lines.append(phrase(language, "languages", languages=format_list(names, locale=language)))
+    lines.append(phrase(language, "last_checked", date=format_date(service.last_verified, format="long", locale=language)))
+    return "\n".join(line for line in lines if line)
+
+
+def answer_text(answer: Answer, directory: Directory, language: str, now_local: dt.datetime) -> str:
+    """The whole answer to a need in a place, as one message."""
+    need = directory.topic_labels.get(answer.need, {}).get(language) or directory.topic_labels.get(answer.need, {}).get("en", answer.need)
+    country = country_name(answer.country, language)
+    place = place_name(answer.place or answer.county, directory)
+    parts: list[str] = []
+    if answer.emergency:
+        parts.append(phrase(language, "intro_urgent"))
+        parts += [service_card(m, language, now_local) for m in answer.emergency[:1]]
+    if answer.fallback:
+        parts.append(phrase(language, "intro_fallback", need=need))
+    elif answer.best_level == "municipality" or (answer.best_level == "county" and answer.place is None):
+        parts.append(phrase(language, "intro_local", need=need, place=place))
+    elif answer.best_level == "county" and answer.county is not None:
+        parts.append(phrase(language, "intro_county", place=place, county=answer.county.name))
+    elif place:
+        parts.append(phrase(language, "intro_country_for_place", place=place, country=country))
+    else:
+        parts.append(phrase(language, "intro_country", need=need, country=country))
+    parts += [service_card(m, language, now_local) for m in answer.matches]
+    if answer.place is None and answer.county is None:
+        parts.append(phrase(language, "place_unknown_hint"))
+    return "\n\n".join(parts)
+
+
+def rights_text(right: Right, language: str) -> str:
+    parts = [phrase(language, "rights_intro", country=country_name(right.country, language))]
+    if language not in right.texts:
+        parts.append(phrase(language, "in_english_only"))
+    parts.append(localised(right.texts, language))
+    if right.legal_basis:
+        parts.append(phrase(language, "rights_basis", basis=right.legal_basis))
+    parts.append(phrase(language, "rights_source", url=right.source,
+                        date=format_date(right.last_verified, format="long", locale=language)))
+    return "\n\n".join(parts)
