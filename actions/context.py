@@ -22,7 +22,7 @@ class Need:
     minor: bool = False
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def needs() -> dict[str, Need]:
     with open(NEEDS_PATH, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)

@@ -28,6 +28,7 @@ def answer(
     intent: str,
     snapshot: Snapshot,
     events: list[dict[str, Any]],
+    skipped: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Answer ``intent`` (now or after asking where the user is)."""
     spec = context.needs().get(intent)
@@ -39,7 +40,8 @@ def answer(
     if location.ambiguous:
         ask_which(dispatcher, language, location.ambiguous, snapshot)
         return events + [SlotSet("pending_intent", intent)]
-    skipped = bool(tracker.get_slot("location_skipped"))
+    if skipped is None:
+        skipped = bool(tracker.get_slot("location_skipped"))
     if location.country is None:
         # a town names its country too; after "I don't know", ask for the country alone
         if spec.place == "municipality" and not skipped:
@@ -87,7 +89,7 @@ class ActionSetLocation(Action):
             ask_which(dispatcher, language, location.ambiguous, snapshot)
             return location.events
         if pending and location.country:
-            return answer(dispatcher, tracker, pending, snapshot, [SlotSet("location_skipped", False)])
+            return answer(dispatcher, tracker, pending, snapshot, [SlotSet("location_skipped", False)], skipped=False)
         if location.country is None:
             dispatcher.utter_message(text=phrase(language, "place_not_recognised"))
             ask_country(dispatcher, language)
@@ -112,4 +114,4 @@ class ActionSkipLocation(Action):
         if not pending:
             dispatcher.utter_message(response="utter_deny")
             return events
-        return answer(dispatcher, tracker, pending, default_store().snapshot, events)
+        return answer(dispatcher, tracker, pending, default_store().snapshot, events, skipped=True)

@@ -20,8 +20,19 @@ from babel import Locale
 
 from bot.directory import marked_yaml
 from bot.directory.schema import (
-    AGES, COUNTRIES, GENDERS, RIGHTS_INTENTS, RIGHTS_MAX_CHARACTERS, ROLES, TOPICS,
-    Country, Directory, Origin, Place, Right, Service,
+    AGES,
+    COUNTRIES,
+    GENDERS,
+    RIGHTS_INTENTS,
+    RIGHTS_MAX_CHARACTERS,
+    ROLES,
+    TOPICS,
+    Country,
+    Directory,
+    Origin,
+    Place,
+    Right,
+    Service,
 )
 from bot.language import load_config
 

@@ -15,19 +15,22 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.directory.schema import Directory, Place
-from bot.nlu.names import country_names
+from bot.nlu.names import country_names, find_names
 from bot.nlu.text import fold
 
 _WORD = re.compile(r"\w+")
 _SUFFIXES = (" kommune", " kommun", " municipality", " fylke", " fylkeskommune", " lan", " region", " county", " stad")
 _INFLECTIONS = ("s", "ie", "ii", "iu", "ei", "e", "a", "en", "u", "om", "y")
+# Words that put a place after them, in the languages we build for. Words that
+# are also common in another language ("we", "de", "en", "to") are left out.
 PREPOSITIONS = frozenset(
-    "i in pa paa fra fran fraan ved vid naer nar nara near at from around outside utenfor udenfor utanfor til to w we z ze "
-    "na do in la din langa aproape в во из под у около en a cerca de dans pres pe o tai gan".split()
+    "i in pa paa fra fran fraan ved vid naer nar nara near at from around outside utenfor udenfor utanfor "
+    "w na din langa aproape в во из под около dans pres cerca".split()
 )
 SHORT_MESSAGE = 3  # tokens: "Moss", "i Moss", "bor i Moss"
 SAFE_LENGTH = 6  # names this long are rarely ordinary words
 FUZZY_CUTOFF = 88
+FUZZY_ALONE = 8  # a near miss this long counts without a preposition
 
 
 @dataclass
@@ -63,7 +66,6 @@ class PlaceIndex:
                     key = _key(name)
                     if key and place not in self.names.setdefault(key, []):
                         self.names[key].append(place)
-        self.countries = {_key(name): code for name, code in country_names().items()}
         self._choices = list(self.names)
         self._longest = max((len(k.split()) for k in self.names), default=1)
 
@@ -79,10 +81,6 @@ class PlaceIndex:
             for n in range(min(self._longest, len(tokens) - i), 0, -1):
                 span = " ".join(tokens[i:i + n])
                 after_preposition = i > 0 and tokens[i - 1] in PREPOSITIONS
-                if span in self.countries:
-                    result.country = self.countries[span]
-                    i += n
-                    break
                 places = self._exact(span) or self._fuzzy(span, after_preposition or short)
                 if places and (n > 1 or after_preposition or short or len(span) >= SAFE_LENGTH):
                     found.append(places)
@@ -90,6 +88,8 @@ class PlaceIndex:
                     break
             else:
                 i += 1
+        countries = [code for _, _, code in find_names(text or "", country_names(), stems=True)]
+        result.country = countries[0] if countries else None
         if found:
             result.places = _prefer(found[0], country_hint or result.country)
             if result.place:
@@ -97,16 +97,20 @@ class PlaceIndex:
         return result
 
     def _exact(self, span: str) -> list[Place]:
-        if span in self.names:
-            return self.names[span]
+        """The places named ``span``, also read as an inflected form ("Jönköpings", "Bergenie")."""
+        found = list(self.names.get(span, ()))
+        if any(p.kind == "municipality" for p in found):
+            return found
+        # no municipality by this exact name: try inflections ("Jönköpings kommun" is the town, not the county)
         if len(span) >= 5:
             for ending in _INFLECTIONS:
-                if span.endswith(ending) and span[: -len(ending)] in self.names:
-                    return self.names[span[: -len(ending)]]
-        return []
+                if span.endswith(ending):
+                    found += [p for p in self.names.get(span[: -len(ending)], ()) if p not in found]
+        return found
 
     def _fuzzy(self, span: str, in_context: bool) -> list[Place]:
-        if len(span) < (5 if in_context else SAFE_LENGTH):
+        """A near miss of one word ("Stokholm"): only after a preposition, in a short message, or for long words."""
+        if " " in span or len(span) < 5 or not (in_context or len(span) >= FUZZY_ALONE):
             return []
         best = process.extractOne(span, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return self.names[best[0]] if best else []

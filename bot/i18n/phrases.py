@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 PHRASES_PATH = Path(__file__).resolve().parents[2] / "responses" / "phrases.yml"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def english() -> dict[str, str]:
     with open(PHRASES_PATH, encoding="utf-8") as handle:
         return dict(yaml.safe_load(handle)["phrases"])
