@@ -112,10 +112,20 @@ def test_emergency_without_the_action_server():
     assert answer[0]["text"] == expected("utter_emergency", "sv")
 
 
-def test_bergen_shelter_in_one_message(talk):
-    answer = talk("I'm in Bergen and need somewhere safe to sleep", language_code="en")
-    assert answer[0]["text"] == expected("utter_find_shelter", "en")
-    assert "Bergen" in joined(answer[1:]) and "•" in joined(answer[1:])
+BERGEN = {
+    "en": "I'm in Bergen and need somewhere safe to sleep",
+    "nb": "jeg er i Bergen og trenger et trygt sted å sove",
+    "da": "jeg er i Bergen og har brug for et sikkert sted at sove",
+    "sv": "jag är i Bergen och behöver ett tryggt ställe att sova",
+}
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_bergen_shelter_in_one_message(talk, language):
+    answer = talk(BERGEN[language], language_code=language)
+    assert answer[0]["text"] == expected("utter_find_shelter", language)
+    rest = joined(answer[1:])
+    assert "Bergen" in rest and "•" in rest and "22 33 11 60" in rest
 
 
 def test_terminal_chat_talks_to_the_stack(stack, capsys):
