@@ -12,7 +12,7 @@ PYTHON ?= $(shell command -v python3.10 2>/dev/null || ls -d $${PYENV_ROOT:-$$HO
 
 MODEL      := models/veiviser.tar.gz
 TRAIN_DATA := config.yml $(shell find intents dialogue responses -name '*.yml' 2>/dev/null)
-CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/responses.po))
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 
@@ -33,8 +33,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-locales/%/LC_MESSAGES/responses.mo: locales/%/LC_MESSAGES/responses.po $(VENV)/.installed
-	$(BIN)/pybabel compile --domain responses --directory locales --locale $* --statistics
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --input-file $< --output-file $@ --statistics
 
 train: setup $(MODEL)  ## train models/veiviser.tar.gz if data, domain or config changed
 
@@ -56,9 +56,14 @@ bench: setup  ## benchmarks: help directory lookups, place recognition, validati
 lint: setup  ## ruff over the code
 	$(BIN)/ruff check bot actions tests
 
-messages: setup  ## extract response texts and update the catalogues (Babel)
-	$(BIN)/pybabel extract --mapping babel.cfg --output locales/responses.pot --omit-header --no-wrap .
-	$(BIN)/pybabel update --input-file locales/responses.pot --output-dir locales --domain responses --no-wrap --ignore-obsolete
+# One catalogue (gettext domain) per mapping file: babel-<domain>.cfg.
+DOMAINS := $(patsubst babel-%.cfg,%,$(wildcard babel-*.cfg))
+
+messages: setup  ## extract texts and update the catalogues (Babel), for every domain
+	for domain in $(DOMAINS); do \
+	  $(BIN)/pybabel extract --mapping babel-$$domain.cfg --output locales/$$domain.pot --omit-header --no-wrap . && \
+	  $(BIN)/pybabel update --input-file locales/$$domain.pot --output-dir locales --domain $$domain --no-wrap --ignore-obsolete || exit 1; \
+	done
 	$(MAKE) setup
 
 clean:  ## remove the venv, models and reports

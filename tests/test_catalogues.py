@@ -3,6 +3,7 @@ import re
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from bot import paths
@@ -14,42 +15,52 @@ NUMBER = re.compile(r"\+?\d[\d \-–]*\d|\d")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
-def source_messages():
+# One catalogue (gettext domain) per mapping file babel-<domain>.cfg, as `make messages` does.
+DOMAINS = sorted(p.stem.split("-", 1)[1] for p in paths.ROOT.glob("babel-*.cfg"))
+CASES = [(domain, language) for domain in DOMAINS for language in TRANSLATED]
+
+
+def source_messages(domain):
     """(context, msgid) of every translatable string, extracted as pybabel does."""
+    with open(paths.ROOT / f"babel-{domain}.cfg", encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
     return {
         (context, message)
-        for _, _, message, _, context in extract_from_dir(
-            str(paths.ROOT), method_map=[("responses/*.yml", "rasa_responses")]
-        )
+        for _, _, message, _, context in extract_from_dir(str(paths.ROOT), method_map, options_map)
     }
 
 
-def catalogue(language):
-    with open(LOCALES / language / "LC_MESSAGES" / "responses.po", "rb") as handle:
+def catalogue(language, domain="responses"):
+    with open(LOCALES / language / "LC_MESSAGES" / f"{domain}.po", "rb") as handle:
         return read_po(handle, locale=language)
 
 
 @pytest.fixture(scope="module")
-def sources():
-    found = source_messages()
-    assert len(found) > 50, "the extractor found the responses"
+def all_sources():
+    found = {domain: source_messages(domain) for domain in DOMAINS}
+    assert len(found["responses"]) > 50, "the extractor found the responses"
     return found
 
 
-@pytest.mark.parametrize("language", TRANSLATED)
-def test_catalogue_is_complete_and_current(language, sources):
-    entries = {(m.context, m.id): m for m in catalogue(language) if m.id}
+def test_responses_domain_exists():
+    assert "responses" in DOMAINS
+
+
+@pytest.mark.parametrize("domain, language", CASES)
+def test_catalogue_is_complete_and_current(domain, language, all_sources):
+    sources = all_sources[domain]
+    entries = {(m.context, m.id): m for m in catalogue(language, domain) if m.id}
     missing = sources - set(entries)
     stale = set(entries) - sources
-    assert not missing, f"not in locales/{language} (run `make messages`): {sorted(missing)[:3]}"
+    assert not missing, f"not in locales/{language}/{domain} (run `make messages`): {sorted(missing)[:3]}"
     assert not stale, f"obsolete in locales/{language} (run `make messages`): {sorted(stale)[:3]}"
     untranslated = [key for key, m in entries.items() if not m.string or m.fuzzy]
     assert not untranslated, f"untranslated or fuzzy in {language}: {untranslated[:3]}"
 
 
-@pytest.mark.parametrize("language", TRANSLATED)
-def test_translations_keep_numbers_and_placeholders(language):
-    for message in catalogue(language):
+@pytest.mark.parametrize("domain, language", CASES)
+def test_translations_keep_numbers_and_placeholders(domain, language):
+    for message in catalogue(language, domain):
         if not message.id:
             continue
         def numbers(text):
@@ -58,12 +69,13 @@ def test_translations_keep_numbers_and_placeholders(language):
         assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id))
 
 
-def test_template_matches_the_sources(sources):
-    with open(LOCALES / "responses.pot", "rb") as handle:
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_template_matches_the_sources(domain, all_sources):
+    with open(LOCALES / f"{domain}.pot", "rb") as handle:
         template = {(m.context, m.id) for m in read_po(handle) if m.id}
-    assert template == sources, "locales/responses.pot is stale: run `make messages`"
+    assert template == all_sources[domain], f"locales/{domain}.pot is stale: run `make messages`"
 
 
-def test_compiled_catalogues_exist_for_shipped_languages():
-    for language in TRANSLATED:
-        assert (LOCALES / language / "LC_MESSAGES" / "responses.mo").exists(), "make setup compiles them"
+@pytest.mark.parametrize("domain, language", CASES)
+def test_compiled_catalogues_exist_for_shipped_languages(domain, language):
+    assert (LOCALES / language / "LC_MESSAGES" / f"{domain}.mo").exists(), "make setup compiles them"

@@ -27,8 +27,8 @@ class Lookup:
 
 
 @functools.cache
-def _catalogue(language: str) -> gettext.GNUTranslations | None:
-    path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+def _catalogue(language: str, domain: str) -> gettext.GNUTranslations | None:
+    path = LOCALES_DIR / language / "LC_MESSAGES" / f"{domain}.mo"
     try:
         with open(path, "rb") as handle:
             return gettext.GNUTranslations(handle)
@@ -37,11 +37,15 @@ def _catalogue(language: str) -> gettext.GNUTranslations | None:
         return None
 
 
-def lookup(language: str, context: str, english: str) -> Lookup:
-    """The translation of ``english`` (in response ``context``) into ``language``."""
+def lookup(language: str, context: str, english: str, domain: str = DOMAIN) -> Lookup:
+    """The translation of ``english`` (in response or phrase ``context``) into ``language``.
+
+    ``domain`` names the catalogue: ``responses`` (Rasa's answers and the
+    actions' phrases) or ``gateway`` (the Telegram gateway's own texts).
+    """
     if language == SOURCE_LANGUAGE:
         return Lookup(english, True)
-    catalogue = _catalogue(language)
+    catalogue = _catalogue(language, domain)
     if catalogue is None:
         return Lookup(english, False)
     translated = catalogue._catalog.get(f"{context}\x04{english}")  # noqa: SLF001 - gettext has no "has" API

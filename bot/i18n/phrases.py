@@ -1,4 +1,10 @@
-"""Translated phrases for text that custom actions compose (``responses/phrases.yml``)."""
+"""Translated phrases for text that code composes: ``responses/phrases.yml`` and the like.
+
+A phrasebook is a YAML file with a ``phrases:`` mapping (key -> English text
+with ``{placeholders}``); its translations are in a gettext catalogue whose
+msgctxt is the key. The actions use ``responses/phrases.yml`` (catalogue
+``responses``); the Telegram gateway has its own phrasebook and catalogue.
+"""
 from __future__ import annotations
 
 import functools
@@ -7,22 +13,29 @@ from pathlib import Path
 
 import yaml
 
-from bot.i18n.catalogs import lookup
+from bot.i18n.catalogs import DOMAIN, lookup
 
 logger = logging.getLogger(__name__)
 PHRASES_PATH = Path(__file__).resolve().parents[2] / "responses" / "phrases.yml"
 
 
-@functools.cache
-def english() -> dict[str, str]:
-    with open(PHRASES_PATH, encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle)["phrases"])
+class Phrasebook:
+    def __init__(self, path: Path, domain: str = DOMAIN) -> None:
+        self.path = path
+        self.domain = domain
+
+    @functools.cached_property
+    def english(self) -> dict[str, str]:
+        with open(self.path, encoding="utf-8") as handle:
+            return dict(yaml.safe_load(handle)["phrases"])
+
+    def __call__(self, language: str, key: str, **values: object) -> str:
+        """The phrase ``key`` in ``language`` (English if untranslated), with ``values`` filled in."""
+        source = self.english[key]
+        found = lookup(language, key, source, self.domain)
+        if not found.found:
+            logger.warning("Missing translation of phrase %s in %r; using English.", key, language)
+        return found.text.format(**values) if values else found.text
 
 
-def phrase(language: str, key: str, **values: object) -> str:
-    """The phrase ``key`` in ``language`` (English if untranslated), with ``values`` filled in."""
-    source = english()[key]
-    found = lookup(language, key, source)
-    if not found.found:
-        logger.warning("Missing translation of phrase %s in %r; using English.", key, language)
-    return found.text.format(**values) if values else found.text
+phrase = Phrasebook(PHRASES_PATH)
