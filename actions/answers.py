@@ -17,8 +17,9 @@ def need_answer(
     role: str,
     minor: bool,
     now: dt.datetime | None = None,
+    urgent: bool = False,
 ) -> str:
-    answer = snapshot.finder.find(country, need, municipality, role=role, minor=minor, now=now)
+    answer = snapshot.finder.find(country, need, municipality, role=role, minor=minor, urgent=urgent, now=now)
     time_zone = snapshot.directory.countries[country].time_zone
     return answer_text(answer, snapshot.directory, language, local_now(time_zone, now))
 

@@ -20,13 +20,18 @@ class Need:
     need: str
     place: str  # "municipality" or "country"
     minor: bool = False
+    rights: str | None = None  # the rights text shown first
 
 
 @functools.cache
 def needs() -> dict[str, Need]:
     with open(NEEDS_PATH, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    return {intent: Need(intent, spec["need"], spec["place"], bool(spec.get("minor"))) for intent, spec in raw.items()}
+    return {
+        intent: Need(intent, spec["need"], spec["place"], bool(spec.get("minor")),
+                     spec.get("rights") or (intent if intent.startswith("rights_") else None))
+        for intent, spec in raw.items()
+    }
 
 
 def language(tracker: Tracker) -> str:

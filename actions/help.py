@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from actions.answers import need_answer, rights_answer
+from actions.guided import RESULTS, Extras
 from actions.location import ask_country, ask_place, ask_which, describe, locate
 from bot.directory import Snapshot, default_store
 from bot.i18n import phrase
@@ -52,16 +53,18 @@ def answer(
     if spec.place == "municipality" and location.municipality is None and not skipped:
         ask_place(dispatcher, language)
         return events + [SlotSet("pending_intent", intent)]
-    if spec.need and intent.startswith("rights_"):
-        text = rights_answer(snapshot, language, location.country, intent)
+    extras = RESULTS[intent](tracker, language, snapshot, location.country) if intent in RESULTS else Extras()
+    for message in extras.messages:
+        dispatcher.utter_message(**message)
+    if spec.rights:
+        text = rights_answer(snapshot, language, location.country, spec.rights)
         if text:
             dispatcher.utter_message(text=text)
-    minor = spec.minor or tracker.get_slot("role") != "staff" and intent == "rights_children"
     dispatcher.utter_message(
-        text=need_answer(snapshot, language, location.country, spec.need, location.municipality,
-                         context.role(tracker), minor)
+        text=need_answer(snapshot, language, location.country, extras.need or spec.need, location.municipality,
+                         context.role(tracker), spec.minor or extras.minor, urgent=extras.urgent)
     )
-    return events + [SlotSet("pending_intent", None)]
+    return events + extras.clear + [SlotSet("pending_intent", None)]
 
 
 class ActionAnswerNeed(Action):

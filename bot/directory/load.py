@@ -23,6 +23,7 @@ from bot.directory.schema import (
     AGES,
     COUNTRIES,
     GENDERS,
+    GUIDANCE_KEYS,
     RIGHTS_INTENTS,
     RIGHTS_MAX_CHARACTERS,
     ROLES,
@@ -376,22 +377,22 @@ def _check_areas(directory: Directory, checks: dict[str, _Checker]) -> None:
             directory.services.remove(service)
 
 
-# rights --------------------------------------------------------------------
-def _load_rights(path: Path, check: _Checker, directory: Directory) -> None:
+# rights and guidance: sourced texts per country ----------------------------
+def _load_texts(path: Path, check: _Checker, target: dict, section: str, keys: tuple[str, ...]) -> None:
     data = _read(path, check)
     if data is None:
         return
     country = path.stem
-    if not isinstance(data, dict) or not isinstance(data.get("rights"), dict):
-        check.error(data, "rights", "no 'rights:' mapping", "start with 'rights:' and one entry per rights_* intent")
+    if not isinstance(data, dict) or not isinstance(data.get(section), dict):
+        check.error(data, section, f"no '{section}:' mapping", f"start with '{section}:' and one entry per key (see resources/README.md)")
         return
-    rights = data["rights"]
-    for intent in RIGHTS_INTENTS:
+    rights = data[section]
+    for intent in keys:
         if intent not in rights:
             check.error(rights, None, f"'{intent}' is missing for {country}", f"add '{intent}:' with text, source and last_verified")
     for intent, entry in rights.items():
-        if intent not in RIGHTS_INTENTS:
-            check.error(rights, intent, f"unknown right '{intent}'", f"use one of: {', '.join(RIGHTS_INTENTS)}")
+        if intent not in keys:
+            check.error(rights, intent, f"unknown entry '{intent}'", f"use one of: {', '.join(keys)}")
             continue
         if not isinstance(entry, dict):
             check.error(rights, intent, "an entry must be a mapping", "write text:, source: and last_verified: below it")
@@ -400,8 +401,8 @@ def _load_rights(path: Path, check: _Checker, directory: Directory) -> None:
         source = check.url(entry, "source", required=True)
         verified = check.date(entry, "last_verified")
         if texts and source and verified:
-            directory.rights[(country, intent)] = Right(country, intent, texts, check.text(entry, "legal_basis", False),
-                                                        source, verified)
+            target[(country, intent)] = Right(country, intent, texts, check.text(entry, "legal_basis", False),
+                                              source, verified)
 
 
 def _load_topics(path: Path, check: _Checker, directory: Directory) -> None:
@@ -456,12 +457,14 @@ def load_directory(root: Path, today: dt.date | None = None) -> tuple[Directory,
             check.error(None, None, f"unknown country folder '{path.parent.name}'", f"use one of: {', '.join(COUNTRIES)}")
             continue
         _load_services(path, check, directory, seen_ids)
-    for path in sorted((root / "rights").glob("*.yml")):
-        check = checker(path)
-        if path.stem not in COUNTRIES:
-            check.error(None, None, f"unknown country file '{path.name}'", "name it NO.yml, DK.yml or SE.yml")
-            continue
-        _load_rights(path, check, directory)
+    for folder, target, keys in (("rights", directory.rights, RIGHTS_INTENTS),
+                                 ("guidance", directory.guidance, GUIDANCE_KEYS)):
+        for path in sorted((root / folder).glob("*.yml")):
+            check = checker(path)
+            if path.stem not in COUNTRIES:
+                check.error(None, None, f"unknown country file '{path.name}'", "name it NO.yml, DK.yml or SE.yml")
+                continue
+            _load_texts(path, check, target, folder, keys)
     _check_areas(directory, checks)
     for country in COUNTRIES:
         if country not in directory.countries:

@@ -111,7 +111,12 @@ def answer_text(answer: Answer, directory: Directory, language: str, now_local: 
 
 
 def rights_text(right: Right, language: str) -> str:
-    parts = [phrase(language, "rights_intro", country=country_name(right.country, language))]
+    return sourced_text(right, language, phrase(language, "rights_intro", country=country_name(right.country, language)))
+
+
+def sourced_text(right: Right, language: str, intro: str) -> str:
+    """A rights or guidance text with its legal basis and source, under ``intro``."""
+    parts = [intro]
     if language not in right.texts:
         parts.append(phrase(language, "in_english_only"))
     parts.append(localised(right.texts, language))

@@ -19,6 +19,11 @@ RIGHTS_INTENTS = (
     "rights_children",
 )
 RIGHTS_MAX_CHARACTERS = 700
+EXPLOITATION_FORMS = ("sexual", "labour", "begging", "criminal", "organ_removal", "forced_marriage")
+GUIDANCE_KEYS = (
+    "duty_to_report", *(f"indicators_{form}" for form in EXPLOITATION_FORMS), "training",
+    "report_police", "report_anonymous", "report_labour_inspection", "after_report",
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Directory:
     countries: dict[str, Country] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
     rights: dict[tuple[str, str], Right] = field(default_factory=dict)
+    guidance: dict[tuple[str, str], Right] = field(default_factory=dict)  # same shape as rights
     topic_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def place(self, country: str, code: str) -> Place | None:

@@ -1,0 +1,101 @@
+"""The guided conversations' results: the self-check and the routing steps for professionals.
+
+The forms (responses/forms.yml) ask the questions; these actions turn the
+answers into a result, then hand over to the directory answer for the user's
+place (asking for it if needed). The answers are cleared afterwards.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.directory import Snapshot
+from bot.directory.present import sourced_text
+from bot.i18n import phrase
+
+SIGNS = ("deception", "documents", "movement", "wages", "debt", "threats", "isolation", "conditions")
+ROUTING_SLOTS = ("sr_danger", "sr_minor", "sr_exploitation")
+
+
+@dataclass
+class Extras:
+    """What a guided result adds to the directory answer."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)  # uttered first: {"text": …} or {"response": …}
+    need: str | None = None
+    urgent: bool = False
+    minor: bool = False
+    clear: list[dict[str, Any]] = field(default_factory=list)
+
+
+def self_check(tracker: Tracker, language: str, snapshot: Snapshot, country: str) -> Extras:
+    answers = {sign: tracker.get_slot(f"sc_{sign}") for sign in SIGNS}
+    extras = Extras(clear=[SlotSet(f"sc_{sign}", None) for sign in SIGNS])
+    if answers["threats"] == "yes":
+        extras.messages.append({"response": "utter_emergency"})
+        extras.urgent = True
+    signs = [sign for sign in SIGNS if answers[sign] == "yes"]
+    if signs:
+        lines = [phrase(language, "sc_result_intro")] + [f"• {phrase(language, f'sc_sign_{sign}')}" for sign in signs]
+        lines.append(phrase(language, "sc_result_next"))
+    else:
+        lines = [phrase(language, "sc_result_none")]
+    if "unsure" in answers.values():
+        lines.append(phrase(language, "sc_result_unsure"))
+    extras.messages.append({"text": "\n\n".join(lines)})
+    return extras
+
+
+def staff_routing(tracker: Tracker, language: str, snapshot: Snapshot, country: str) -> Extras:
+    danger = tracker.get_slot("sr_danger") == "yes"
+    minor = tracker.get_slot("sr_minor") in ("yes", "unsure")
+    form = tracker.get_slot("sr_exploitation")
+    steps = ["sr_step_police"] if danger else []
+    steps += (["sr_step_child"] if minor else []) + ["sr_step_talk", "sr_step_contact", "sr_step_document"]
+    lines = [phrase(language, "sr_steps_intro")] + [
+        phrase(language, step, number=number) for number, step in enumerate(steps, start=1)
+    ]
+    extras = Extras(
+        messages=[{"text": "\n".join(lines)}],
+        need="child_protection" if minor else "staff_guidance",
+        urgent=danger,
+        minor=minor,
+        clear=[SlotSet(slot, None) for slot in ROUTING_SLOTS],
+    )
+    guidance = snapshot.directory.guidance
+    duty = guidance.get((country, "duty_to_report"))
+    if duty:
+        extras.messages.append({"text": sourced_text(duty, language, phrase(language, "sr_duty"))})
+    signs = guidance.get((country, f"indicators_{form}")) if form and form != "unknown" else None
+    if signs:
+        intro = phrase(language, "sr_indicators", form=phrase(language, f"exploitation_{form}"))
+        extras.messages.append({"text": sourced_text(signs, language, intro)})
+    return extras
+
+
+RESULTS = {"self_check_result": self_check, "staff_routing_result": staff_routing}
+
+
+class _Result(Action):
+    result = ""
+
+    def name(self) -> str:
+        return f"action_{self.result}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        from actions.help import answer
+        from bot.directory import default_store
+
+        return answer(dispatcher, tracker, self.result, default_store().snapshot, [])
+
+
+class ActionSelfCheckResult(_Result):
+    result = "self_check_result"
+
+
+class ActionStaffRoutingResult(_Result):
+    result = "staff_routing_result"

@@ -1,0 +1,157 @@
+"""The gateway's settings, read from the environment (documented in README.md, section "Telegram").
+
+Development is the default mode; ``VEIVISER_ENV=production`` makes the gateway
+refuse to start without a real ``VEIVISER_SECRET``. In development a missing
+secret is replaced by a random one for the life of the process (pseudonyms
+then change at every restart, which is harmless there).
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+DEFAULT_AUTO_ERASE_MINUTES = 30.0
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
+DEFAULT_WEBHOOK_PORT = 8443
+RASA_TIMEOUT = 5.0
+MIN_PRODUCTION_SECRET = 32
+# Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MODES = ("development", "production")
+
+
+class ConfigError(ValueError):
+    """The environment does not describe a gateway that may start; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Config:
+    token: str
+    secret: bytes
+    base_url: str = DEFAULT_BASE_URL
+    rasa_url: str = DEFAULT_RASA_URL
+    production: bool = False
+    secret_is_ephemeral: bool = False
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
+    auto_erase_after: float | None = DEFAULT_AUTO_ERASE_MINUTES * 60  # seconds of silence; None: off
+    rasa_timeout: float = RASA_TIMEOUT
+    poll_timeout: float = 10.0
+
+    @property
+    def webhook(self) -> bool:
+        return self.webhook_url is not None
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the local webhook server listens on: the path of TELEGRAM_WEBHOOK_URL."""
+        return urlparse(self.webhook_url or "").path or "/"
+
+    @property
+    def auto_erase_minutes(self) -> int | None:
+        return None if self.auto_erase_after is None else max(1, round(self.auto_erase_after / 60))
+
+
+def _minutes(raw: str | None) -> float | None:
+    if raw is None or raw.strip() == "":
+        return DEFAULT_AUTO_ERASE_MINUTES * 60
+    if raw.strip().lower() in ("0", "off", "no", "false"):
+        return None
+    try:
+        minutes = float(raw)
+    except ValueError:
+        raise ConfigError(f"VEIVISER_AUTO_ERASE_MINUTES={raw!r}: give a number of minutes, or 0/off") from None
+    if minutes < 0:
+        raise ConfigError("VEIVISER_AUTO_ERASE_MINUTES must not be negative (0 or off turns it off)")
+    return minutes * 60 or None
+
+
+def _port(raw: str | None) -> int:
+    if not raw:
+        return DEFAULT_WEBHOOK_PORT
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"TELEGRAM_WEBHOOK_PORT={raw!r} is not a port number")
+    return int(raw)
+
+
+def load_config(env: Mapping[str, str] | None = None) -> Config:
+    """Read and check the settings; raise ConfigError naming whatever is missing or wrong."""
+    env = os.environ if env is None else env
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        return value.strip() if value and value.strip() else None
+
+    problems: list[str] = []
+    mode = (get("VEIVISER_ENV") or "development").lower()
+    if mode not in MODES:
+        problems.append(f"VEIVISER_ENV={mode!r}: use 'development' (the default) or 'production'")
+    production = mode == "production"
+
+    token = get("TELEGRAM_BOT_TOKEN")
+    if not token:
+        problems.append(
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram and "
+            "export TELEGRAM_BOT_TOKEN=<the token it gives you>"
+        )
+
+    secret = get("VEIVISER_SECRET")
+    ephemeral = False
+    if secret is None:
+        if production:
+            problems.append(
+                "VEIVISER_SECRET is not set: production mode needs a long random key for the "
+                "pseudonymous ids, e.g. export VEIVISER_SECRET=$(python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))')"
+            )
+        secret, ephemeral = secrets.token_urlsafe(32), True
+    elif production and len(secret) < MIN_PRODUCTION_SECRET:
+        problems.append(f"VEIVISER_SECRET is too short for production: use at least {MIN_PRODUCTION_SECRET} characters")
+
+    webhook_url, webhook_secret = get("TELEGRAM_WEBHOOK_URL"), get("TELEGRAM_WEBHOOK_SECRET")
+    if webhook_url:
+        parsed = urlparse(webhook_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            problems.append(f"TELEGRAM_WEBHOOK_URL={webhook_url!r} is not an http(s) URL")
+        elif production and parsed.scheme != "https":
+            problems.append("TELEGRAM_WEBHOOK_URL must be an https:// URL in production (Telegram requires it)")
+        if not webhook_secret:
+            problems.append(
+                "TELEGRAM_WEBHOOK_SECRET is not set: webhook mode needs a secret token "
+                "(1-256 characters A-Z a-z 0-9 _ -) so that only Telegram can send updates"
+            )
+        elif not WEBHOOK_SECRET.match(webhook_secret):
+            problems.append("TELEGRAM_WEBHOOK_SECRET may only have 1-256 characters A-Z a-z 0-9 _ -")
+    elif webhook_secret:
+        problems.append("TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not: set both (webhook) or neither (polling)")
+
+    try:
+        auto_erase = _minutes(env.get("VEIVISER_AUTO_ERASE_MINUTES"))
+        port = _port(get("TELEGRAM_WEBHOOK_PORT"))
+    except ConfigError as error:
+        problems.append(str(error))
+        auto_erase, port = None, DEFAULT_WEBHOOK_PORT
+
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return Config(
+        token=token,
+        secret=secret.encode("utf-8"),
+        base_url=get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL,
+        rasa_url=(get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
+        production=production,
+        secret_is_ephemeral=ephemeral,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret if webhook_url else None,
+        webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
+        webhook_port=port,
+        auto_erase_after=auto_erase,
+    )

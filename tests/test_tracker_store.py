@@ -1,0 +1,58 @@
+"""Conversations are erased for real on request, and kept no longer than the retention period."""
+import time
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import ForgetfulTrackerStore
+
+
+def tracker(domain, sender, intent, text="hello", at=None):
+    events = [ActionExecuted("action_listen", timestamp=at), SlotSet("country", "NO", timestamp=at),
+              UserUttered(text, {"name": intent, "confidence": 1.0}, timestamp=at)]
+    return DialogueStateTracker.from_events(sender, events, slots=domain.slots)
+
+
+@pytest.fixture
+def store(domain):
+    store = ForgetfulTrackerStore(domain, retention_hours=1, sweep_seconds=0)
+    yield store
+    store.stop()
+
+
+async def test_forget_me_deletes_the_stored_conversation(store, domain):
+    await store.save(tracker(domain, "alice", "find_shelter", "my secret text"))
+    assert "alice" in set(await store.keys())
+    await store.save(tracker(domain, "alice", "forget_me", "delete everything"))
+    assert "alice" not in set(await store.keys())
+    assert await store.retrieve("alice") is None
+    assert "my secret text" not in repr(store.store)
+
+
+async def test_other_conversations_are_kept(store, domain):
+    await store.save(tracker(domain, "bob", "greet"))
+    await store.save(tracker(domain, "alice", "forget_me"))
+    assert (await store.retrieve("bob")).get_slot("country") == "NO"
+
+
+async def test_conversations_expire_after_the_retention_period(store, domain):
+    await store.save(tracker(domain, "old", "greet", at=time.time() - 2 * 3600))
+    await store.save(tracker(domain, "new", "greet"))
+    assert store.sweep() == 1
+    assert set(await store.keys()) == {"new"}
+
+
+async def test_an_expired_conversation_is_not_returned(store, domain):
+    await store.save(tracker(domain, "old", "greet", at=time.time() - 2 * 3600))
+    assert await store.retrieve("old") is None
+    assert "old" not in store.store
+
+
+def test_retention_is_configured_in_endpoints():
+    import yaml
+
+    from bot import paths
+
+    config = yaml.safe_load(paths.ENDPOINTS.read_text(encoding="utf-8"))["tracker_store"]
+    assert config == {"type": "bot.tracker_store.ForgetfulTrackerStore", "retention_hours": 24}
