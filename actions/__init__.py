@@ -9,9 +9,10 @@ every action class is registered by being imported here.
 - ``answers``: composing the answer texts
 - ``context``: what the actions read from the tracker; ``needs.yml`` maps intents to needs
 """
-from actions.guided import ActionSelfCheckResult, ActionStaffRoutingResult
+from actions.guided import ASK_ACTIONS, ActionSelfCheckResult, ActionStaffRoutingResult
 from actions.help import ActionAnswerNeed, ActionSetLocation, ActionSkipLocation
 
 __all__ = [
+    "ASK_ACTIONS",
     "ActionAnswerNeed", "ActionSelfCheckResult", "ActionSetLocation", "ActionSkipLocation", "ActionStaffRoutingResult",
 ]

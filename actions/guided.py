@@ -6,6 +6,8 @@ place (asking for it if needed). The answers are cleared afterwards.
 """
 from __future__ import annotations
 
+import abc
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,8 +82,11 @@ def staff_routing(tracker: Tracker, language: str, snapshot: Snapshot, country: 
 RESULTS = {"self_check_result": self_check, "staff_routing_result": staff_routing}
 
 
-class _Result(Action):
-    result = ""
+class _Result(Action, abc.ABC):
+    @property
+    @abc.abstractmethod
+    def result(self) -> str:
+        """The key in RESULTS (and in actions/needs.yml); abstract, so rasa-sdk skips this base."""
 
     def name(self) -> str:
         return f"action_{self.result}"
@@ -99,3 +104,44 @@ class ActionSelfCheckResult(_Result):
 
 class ActionStaffRoutingResult(_Result):
     result = "staff_routing_result"
+
+
+# The questions --------------------------------------------------------------
+QUESTIONS = [f"sc_{sign}" for sign in SIGNS] + ["sr_danger", "sr_minor"]
+EXPLOITATION_CHOICES = ("sexual", "labour", "begging", "criminal", "organ_removal", "forced_marriage", "unknown")
+
+
+def question_buttons(slot: str, language: str) -> list[dict[str, str]]:
+    if slot == "sr_exploitation":
+        choices = [
+            {"title": phrase(language, f"button_exploitation_{choice}"),
+             "payload": f'/staff_suspect_case{{"exploitation":"{choice}"}}'}
+            for choice in EXPLOITATION_CHOICES
+        ]
+    else:
+        choices = [{"title": phrase(language, f"button_{key}"), "payload": f"/{intent}"}
+                   for key, intent in (("yes", "affirm"), ("no", "deny"), ("unsure", "unsure"))]
+    return choices + [{"title": phrase(language, "button_stop"), "payload": "/stop_flow"}]
+
+
+class _Ask(Action, abc.ABC):
+    """Asks one question of a form, in the user's language, with answer buttons."""
+
+    @property
+    @abc.abstractmethod
+    def slot(self) -> str:
+        """The slot asked for; abstract, so rasa-sdk skips this base."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        from actions import context
+
+        language = context.language(tracker)
+        dispatcher.utter_message(text=phrase(language, f"ask_{self.slot}"), buttons=question_buttons(self.slot, language))
+        return []
+
+
+# one action class per question, so that Rasa's forms find action_ask_<slot>
+ASK_ACTIONS = [type(f"ActionAsk_{slot}", (_Ask,), {"slot": slot}) for slot in [*QUESTIONS, "sr_exploitation"]]

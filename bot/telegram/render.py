@@ -175,7 +175,7 @@ def _text_of(message: dict[str, Any]) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, choose: str = "") -> Rendered:
+def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, choose: str) -> Rendered:
     """Telegram messages for Rasa's answer; ``choose`` heads buttons that come without text."""
     rendered = Rendered()
     pending: list[str] = []
@@ -187,7 +187,7 @@ def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, choose: s
             if rendered.messages and rendered.messages[-1].keyboard is None:
                 rendered.messages[-1].keyboard = markup
                 return
-            chunks = [choose or "…"]
+            chunks = [choose]
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             rendered.messages.append(Outgoing(escape(chunk), markup if last else None))

@@ -1,0 +1,152 @@
+"""One conversation turn between a Telegram chat and Rasa, erasing a chat, and the fallback.
+
+``Gateway`` holds what the handlers share: the configuration, the phrasebook,
+the pseudonyms, the Rasa client, the chat memory, the rate limiter and the
+button payloads. Rasa gets the pseudonymous sender id, the text and the
+client's language code, nothing else. When Rasa does not answer in time or
+fails, the user gets an apology and the emergency numbers from the gateway's
+own catalogue, in their language.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from pathlib import Path
+
+from telegram import Bot, User
+
+from bot.i18n.phrases import Phrasebook
+from bot.language import load_config as load_languages
+from bot.language import negotiate
+from bot.telegram.config import Config
+from bot.telegram.delivery import Delivery
+from bot.telegram.identity import Pseudonyms
+from bot.telegram.limits import RateLimiter
+from bot.telegram.memory import ChatMemory
+from bot.telegram.ordering import ChatLocks
+from bot.telegram.rasa import RasaClient, RasaUnavailable
+from bot.telegram.render import CallbackPayloads, Outgoing, escape, render
+
+logger = logging.getLogger(__name__)
+PHRASES = Path(__file__).resolve().parent / "phrases.yml"
+FORGET = "/forget_me"  # the intent that erases the tracker; Rasa answers with custom {"erase_chat": true}
+CHOOSE_LANGUAGE = re.compile(r'^/choose_language\{"language":\s*"([A-Za-z_-]+)"\}$')
+
+
+def choose_language_payload(language: str) -> str:
+    """The payload of Rasa's own language buttons (bot/nlg), so the choice sticks in Rasa too."""
+    return f'/choose_language{{"language":"{language}"}}'
+
+
+class Gateway:
+    def __init__(self, config: Config, bot: Bot, locks: ChatLocks | None = None) -> None:
+        self.config = config
+        self.languages = load_languages()
+        self.phrase = Phrasebook(PHRASES, "gateway")
+        self.pseudonyms = Pseudonyms(config.secret)
+        self.rasa = RasaClient(config.rasa_url, config.rasa_timeout)
+        self.memory = ChatMemory()
+        self.limiter = RateLimiter()
+        self.payloads = CallbackPayloads()
+        self.locks = locks or ChatLocks()
+        self.delivery = Delivery(bot, self.memory)
+
+    # -- language and texts ------------------------------------------------------------
+    def language(self, chat_id: int, user: User | None) -> str:
+        """The language of the gateway's own texts: the menu choice, else the app's, else English."""
+        return (self.memory.language(chat_id)
+                or negotiate(getattr(user, "language_code", None))
+                or self.languages.default)
+
+    def text(self, language: str, *keys: str, **values: object) -> str:
+        """Phrases joined by blank lines, HTML-escaped for sending."""
+        return escape("\n\n".join(self.phrase(language, key, **values) for key in keys))
+
+    def fallback(self, language: str) -> Outgoing:
+        return Outgoing(self.text(language, "fault", "emergency_numbers"))
+
+    def log_name(self, chat_id: int | None) -> str:
+        return self.pseudonyms.for_log(chat_id)
+
+    # -- a turn ------------------------------------------------------------------------
+    async def ask_rasa(self, chat_id: int, user: User | None, text: str) -> list[dict] | None:
+        """Rasa's answer (with "typing…" shown meanwhile), or None if Rasa failed."""
+        started = time.monotonic()
+        try:
+            async with self.delivery.typing(chat_id):
+                answer = await self.rasa.send(self.pseudonyms.sender(chat_id), text,
+                                              getattr(user, "language_code", None))
+        except RasaUnavailable as error:
+            logger.warning("chat %s: Rasa unavailable (%s)", self.log_name(chat_id), error.reason)
+            return None
+        logger.info("chat %s: Rasa answered %d message(s) in %.2f s", self.log_name(chat_id),
+                    len(answer), time.monotonic() - started)
+        return answer
+
+    async def converse(self, chat_id: int, user: User | None, text: str) -> None:
+        """Forward a text (or a button's payload) to Rasa and deliver the answer."""
+        match = CHOOSE_LANGUAGE.match(text)
+        if match and match.group(1) in self.languages.shipped:
+            self.memory.set_language(chat_id, match.group(1))
+        answer = await self.ask_rasa(chat_id, user, text)
+        language = self.language(chat_id, user)
+        rendered = render(answer or [], self.payloads, self.phrase(language, "choose"))
+        if answer is None or not (rendered.messages or rendered.erase):
+            await self.delivery.send(chat_id, self.fallback(language))
+            return
+        if rendered.erase:
+            await self.erase(chat_id)
+        await self.delivery.send_all(chat_id, rendered.messages)
+
+    # -- erasing -----------------------------------------------------------------------
+    async def erase(self, chat_id: int) -> int:
+        """Delete every message of the chat that the gateway still knows, and forget the chat."""
+        ids = self.memory.forget(chat_id)
+        await self.delivery.delete(chat_id, ids)
+        logger.info("chat %s: deleted %d message(s)", self.log_name(chat_id), len(ids))
+        return len(ids)
+
+    async def forget(self, chat_id: int, user: User | None) -> None:
+        """/forget: erase Rasa's tracker and the messages in the chat, then confirm."""
+        language = self.language(chat_id, user)
+        answer = await self.ask_rasa(chat_id, user, FORGET)
+        rendered = render(answer or [], self.payloads, self.phrase(language, "choose"))
+        await self.erase(chat_id)
+        if answer is None:
+            await self.delivery.send(chat_id, Outgoing(self.text(language, "forget_local_only")))
+        else:
+            await self.delivery.send_all(chat_id, rendered.messages)
+
+    async def auto_erase_once(self) -> int:
+        """Erase every chat that has been silent for ``auto_erase_after`` seconds, here and in Rasa."""
+        after = self.config.auto_erase_after
+        if after is None:
+            return 0
+        erased = 0
+        for chat_id in self.memory.idle(after):
+            async with self.locks.hold(chat_id):
+                if chat_id not in self.memory.idle(after):  # a message came in meanwhile
+                    continue
+                try:
+                    await self.rasa.send(self.pseudonyms.sender(chat_id), FORGET)
+                except RasaUnavailable as error:
+                    logger.warning("chat %s: auto-erase could not reach Rasa (%s)", self.log_name(chat_id), error.reason)
+                await self.erase(chat_id)
+                erased += 1
+        return erased
+
+    async def auto_erase_forever(self) -> None:
+        every = min(60.0, max(0.2, (self.config.auto_erase_after or 60.0) / 4))
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.auto_erase_once()
+            except Exception as error:  # keep erasing the other chats next time
+                logger.error("auto-erase failed: %s", type(error).__name__)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.rasa.close()
