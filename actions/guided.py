@@ -7,7 +7,6 @@ place (asking for it if needed). The answers are cleared afterwards.
 from __future__ import annotations
 
 import abc
-
 from dataclasses import dataclass, field
 from typing import Any
 

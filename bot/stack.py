@@ -48,6 +48,7 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="veiviser-")))
     with_actions: bool = True
+    enable_api: bool = False  # Rasa's HTTP API (trackers), for tests that inspect what Rasa stored
     _processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -94,6 +95,7 @@ class Stack:
                 "--credentials", str(paths.CREDENTIALS),
                 "--interface", "127.0.0.1",
                 "--port", str(self.rasa_port),
+                *(["--enable-api"] if self.enable_api else []),
             ],
         )
         try:
@@ -119,6 +121,10 @@ class Stack:
                 pass
             time.sleep(0.5)
         raise TimeoutError(f"the assistant was not ready after {timeout:.0f} s; see the logs in {self.log_dir}")
+
+    def running(self) -> bool:
+        """True while every server of the stack is alive (``veiviser run`` watches this)."""
+        return bool(self._processes) and all(process.poll() is None for process in self._processes)
 
     def stop(self) -> None:
         for process in self._processes:

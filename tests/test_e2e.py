@@ -135,3 +135,33 @@ def test_terminal_chat_talks_to_the_stack(stack, capsys):
     printed = capsys.readouterr().out
     assert expected("utter_greet", "da").split(".")[0] in printed
     assert expected("utter_rights_overview", "da").split(",")[0] in printed
+
+
+def test_forget_me_erases_the_conversation(talk):
+    talk("we are in denmark", language_code="en")
+    forgot = talk("please delete this whole conversation", language_code="en")
+    assert forgot[0]["text"] == expected("utter_forget_done", "en")
+    assert any(m.get("custom") == {"erase_chat": True} for m in forgot), "the gateway is told to delete the chat"
+    danger = talk("he is going to kill me", language_code="en")
+    assert danger[0]["text"] == expected("utter_emergency", "en"), "the country was forgotten with everything else"
+
+
+def test_self_check_in_the_chat(talk):
+    start = talk("am I a victim of trafficking?", language_code="sv")
+    assert start[0]["text"] == expected("utter_self_check", "sv")
+    assert start[1]["text"] == phrase("sv", "ask_sc_deception") and len(start[1]["buttons"]) == 4
+    for _ in range(7):
+        talk("/deny")
+    assert talk("/affirm")[0]["text"] == phrase("sv", "ask_place")
+    result = joined(talk("Malmö"))
+    assert phrase("sv", "sc_sign_conditions") in result and "Malmö" in result
+
+
+def test_no_message_text_or_slot_value_in_the_logs(stack, talk):
+    secrets = ["Zorana Petrovska", "Storgata 17", "somewhere safe to sleep"]
+    talk(f"my name is {secrets[0]} and I live in {secrets[1]}", language_code="en")
+    talk(f"I'm in Bergen and need {secrets[2]}", language_code="en")
+    logs = "".join(path.read_text(encoding="utf-8", errors="replace") for path in stack.log_dir.glob("*.log"))
+    assert logs, "the servers wrote logs"
+    for secret in [*secrets, "4601"]:
+        assert secret not in logs

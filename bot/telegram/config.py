@@ -27,7 +27,11 @@ MODES = ("development", "production")
 
 
 class ConfigError(ValueError):
-    """The environment does not describe a gateway that may start; the message says what to set."""
+    """The environment does not describe a gateway that may start; ``problems`` say what to set."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         if production:
             problems.append(
                 "VEIVISER_SECRET is not set: production mode needs a long random key for the "
-                "pseudonymous ids, e.g. export VEIVISER_SECRET=$(python3 -c 'import secrets; "
-                "print(secrets.token_urlsafe(32))')"
+                "pseudonymous ids, e.g. export VEIVISER_SECRET=$(openssl rand -hex 32)"
             )
         secret, ephemeral = secrets.token_urlsafe(32), True
     elif production and len(secret) < MIN_PRODUCTION_SECRET:
@@ -137,11 +140,11 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         auto_erase = _minutes(env.get("VEIVISER_AUTO_ERASE_MINUTES"))
         port = _port(get("TELEGRAM_WEBHOOK_PORT"))
     except ConfigError as error:
-        problems.append(str(error))
+        problems.extend(error.problems)
         auto_erase, port = None, DEFAULT_WEBHOOK_PORT
 
     if problems:
-        raise ConfigError("; ".join(problems))
+        raise ConfigError(*problems)
     return Config(
         token=token,
         secret=secret.encode("utf-8"),

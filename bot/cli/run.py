@@ -1,0 +1,68 @@
+"""``veiviser run`` (``make run``): the action server, Rasa and the Telegram gateway together.
+
+Checks the gateway's configuration first (without TELEGRAM_BOT_TOKEN it says
+what is missing and exits with status 2), starts the action server and Rasa
+on free ports of 127.0.0.1 (bot.stack, as ``veiviser chat`` does), then runs
+the gateway in this process against that Rasa (RASA_URL is not used). Ctrl-C
+or SIGTERM stops all three; if the action server or Rasa dies, the gateway
+stops too and the exit status is 1.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import signal
+import sys
+from pathlib import Path
+
+from bot import paths
+from bot.cli.telegram import EXIT_CONFIG, read_config, run_gateway
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("run", help="start the action server, Rasa and the Telegram gateway "
+                                             "(needs TELEGRAM_BOT_TOKEN)")
+    parser.add_argument("--model", default=str(paths.MODEL))
+    parser.add_argument("--check", action="store_true",
+                        help="only check the configuration (exit status 2 when something is missing)")
+    parser.set_defaults(run=run)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.stack import Stack
+    from bot.telegram import logs
+
+    logs.configure()
+    config = read_config("run")
+    if config is None:
+        return EXIT_CONFIG
+    if args.check:
+        return 0
+    model = Path(args.model)
+    if not model.exists():
+        print(f"veiviser run: {model} is missing: run `make train` (`make run` does it for you).", file=sys.stderr)
+        return EXIT_CONFIG
+    stack = Stack(model=model)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop the children on SIGTERM while starting too
+    try:
+        print("Starting the action server and Rasa on 127.0.0.1...", file=sys.stderr)
+        stack.start()
+        print(f"Rasa is ready (logs in {stack.log_dir}); starting the Telegram gateway. "
+              "Ctrl-C or SIGTERM stops all three.", file=sys.stderr)
+        return run_gateway(dataclasses.replace(config, rasa_url=stack.rasa_url), alive=stack.running)
+    except KeyboardInterrupt:
+        return 130
+    except (RuntimeError, TimeoutError) as error:
+        print(f"veiviser run: {error}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the stopping finish
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print("Stopping the gateway, Rasa and the action server...", file=sys.stderr)
+        stack.stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, previous)
