@@ -27,3 +27,8 @@ def need_answer(
 def rights_answer(snapshot: Snapshot, language: str, country: str, intent: str) -> str | None:
     right = snapshot.directory.rights.get((country, intent))
     return rights_text(right, language) if right else None
+
+
+def guidance_answer(snapshot: Snapshot, language: str, country: str, key: str) -> str | None:
+    text = snapshot.directory.guidance.get((country, key))
+    return rights_text(text, language) if text else None

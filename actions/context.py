@@ -21,6 +21,7 @@ class Need:
     place: str  # "municipality" or "country"
     minor: bool = False
     rights: str | None = None  # the rights text shown first
+    guidance: tuple[str, ...] = ()  # guidance texts (resources/guidance) shown first
 
 
 @functools.cache
@@ -29,7 +30,8 @@ def needs() -> dict[str, Need]:
         raw = yaml.safe_load(handle)
     return {
         intent: Need(intent, spec["need"], spec["place"], bool(spec.get("minor")),
-                     spec.get("rights") or (intent if intent.startswith("rights_") else None))
+                     spec.get("rights") or (intent if intent.startswith("rights_") else None),
+                     tuple(spec.get("guidance") or ()))
         for intent, spec in raw.items()
     }
 

@@ -14,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.answers import need_answer, rights_answer
+from actions.answers import guidance_answer, need_answer, rights_answer
 from actions.guided import RESULTS, Extras
 from actions.location import ask_country, ask_place, ask_which, describe, locate
 from bot.directory import Snapshot, default_store
@@ -58,6 +58,10 @@ def answer(
         dispatcher.utter_message(**message)
     if spec.rights:
         text = rights_answer(snapshot, language, location.country, spec.rights)
+        if text:
+            dispatcher.utter_message(text=text)
+    for key in spec.guidance:
+        text = guidance_answer(snapshot, language, location.country, key)
         if text:
             dispatcher.utter_message(text=text)
     dispatcher.utter_message(
