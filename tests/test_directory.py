@@ -240,3 +240,16 @@ def test_store_reloads_good_edits_and_keeps_data_on_bad_ones(tmp_path, caplog):
         assert any("extra.yml:5" in r.getMessage() and "unknown topic" in r.getMessage() for r in caplog.records)
     finally:
         store.stop()
+
+
+def test_guidance_for_every_country(directory):
+    from bot.directory.schema import GUIDANCE_KEYS
+
+    missing = [(c, k) for c in ("NO", "DK", "SE") for k in GUIDANCE_KEYS if (c, k) not in directory.guidance]
+    assert not missing, missing
+
+
+def test_rules_are_generated_from_answers():
+    from bot.dialogue_rules import RULES, render
+
+    assert RULES.read_text(encoding="utf-8") == render(), "dialogue/rules.yml is stale: run `veiviser rules`"

@@ -62,7 +62,8 @@ def run_validate(args: argparse.Namespace) -> int:
     warnings = len(problems) - len(errors)
     print(
         f"{len(directory.services)} services, {sum(len(c.municipalities) for c in directory.countries.values())} "
-        f"municipalities, {len(directory.rights)} rights texts: {len(errors)} errors, {warnings} warnings"
+        f"municipalities, {len(directory.rights)} rights texts, {len(directory.guidance)} guidance texts: "
+        f"{len(errors)} errors, {warnings} warnings"
     )
     return 1 if errors else 0
 

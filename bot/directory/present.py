@@ -45,7 +45,7 @@ def when(change: dt.datetime, now_local: dt.datetime, language: str) -> str:
     return format_skeleton("EEEEHm", change, locale=language)
 
 
-def hours_line(match: Match, now_local: dt.datetime, language: str) -> str:
+def hours_line(match: Match, now_local: dt.datetime, language: str) -> str | None:
     state, change = match.openness.state, match.openness.change
     if state == "always":
         return phrase(language, "open_always")
@@ -57,7 +57,8 @@ def hours_line(match: Match, now_local: dt.datetime, language: str) -> str:
         if change:
             return phrase(language, "closed_opens", when=when(change, now_local, language))
         return phrase(language, "closed")
-    return phrase(language, "hours_unknown")
+    # hours not in the data: point to the website, where there is one
+    return phrase(language, "hours_unknown") if match.service.web else None
 
 
 def service_card(match: Match, language: str, now_local: dt.datetime) -> str:

@@ -36,6 +36,7 @@ def build_application(config: Config) -> Application:
         .token(config.token)
         .base_url(config.base_url)
         .concurrent_updates(PerChatUpdateProcessor(locks))
+        .job_queue(None)  # auto-erase is the gateway's own task; no scheduler needed
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_shutdown(_close_gateway)
         .build()

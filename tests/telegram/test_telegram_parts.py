@@ -1,0 +1,160 @@
+"""The gateway's parts on their own: configuration, pseudonyms, rendering, limits, memory, the CLI."""
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+from bot.telegram.config import ConfigError, load_config
+from bot.telegram.identity import Pseudonyms
+from bot.telegram.limits import RateLimiter, Verdict, shorten
+from bot.telegram.memory import ChatMemory
+from bot.telegram.render import CallbackPayloads, render, split_text, telegram_length
+
+TOKEN = {"TELEGRAM_BOT_TOKEN": "1:abc"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# -- configuration -------------------------------------------------------------------------
+def test_development_is_the_default_and_polls():
+    config = load_config(TOKEN)
+    assert not config.production and not config.webhook
+    assert config.secret_is_ephemeral and len(config.secret) >= 32
+    assert config.base_url == "https://api.telegram.org/bot" and config.rasa_url == "http://127.0.0.1:5005"
+    assert config.auto_erase_after == 30 * 60 and config.rasa_timeout == 5
+
+
+def test_production_refuses_to_start_without_a_secret():
+    with pytest.raises(ConfigError, match="VEIVISER_SECRET"):
+        load_config({**TOKEN, "VEIVISER_ENV": "production"})
+    with pytest.raises(ConfigError, match="too short"):
+        load_config({**TOKEN, "VEIVISER_ENV": "production", "VEIVISER_SECRET": "short"})
+    config = load_config({**TOKEN, "VEIVISER_ENV": "production", "VEIVISER_SECRET": "x" * 40})
+    assert config.production and not config.secret_is_ephemeral
+
+
+def test_missing_token_and_half_a_webhook_are_named():
+    with pytest.raises(ConfigError) as error:
+        load_config({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook"})
+    assert any("TELEGRAM_BOT_TOKEN" in p for p in error.value.problems)
+    assert any("TELEGRAM_WEBHOOK_SECRET" in p for p in error.value.problems)
+    with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_URL"):
+        load_config({**TOKEN, "TELEGRAM_WEBHOOK_SECRET": "abc"})
+    with pytest.raises(ConfigError, match="A-Z"):
+        load_config({**TOKEN, "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": "no spaces"})
+
+
+def test_webhook_and_auto_erase_settings():
+    config = load_config({**TOKEN, "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg/hook",
+                          "TELEGRAM_WEBHOOK_SECRET": "abc-DEF_123", "TELEGRAM_WEBHOOK_PORT": "8080",
+                          "VEIVISER_AUTO_ERASE_MINUTES": "off", "TELEGRAM_BASE_URL": "http://localhost:8081/bot"})
+    assert config.webhook and config.webhook_path == "/tg/hook" and config.webhook_port == 8080
+    assert config.auto_erase_after is None and config.auto_erase_minutes is None
+    assert config.base_url == "http://localhost:8081/bot"
+    assert load_config({**TOKEN, "VEIVISER_AUTO_ERASE_MINUTES": "10"}).auto_erase_minutes == 10
+
+
+# -- pseudonyms ----------------------------------------------------------------------------
+def test_pseudonyms_are_keyed_stable_and_reveal_nothing():
+    first, other = Pseudonyms(b"key one"), Pseudonyms(b"key two")
+    assert first.sender(5550001234) == first.sender(5550001234)
+    assert first.sender(5550001234) != first.sender(5550001235)
+    assert first.sender(5550001234) != other.sender(5550001234)
+    assert "5550001234" not in first.sender(5550001234) and len(first.sender(1)) == 64
+    assert first.for_log(5550001234) == first.sender(5550001234)[:10]
+
+
+# -- rendering -----------------------------------------------------------------------------
+def test_split_text_keeps_paragraphs_whole():
+    paragraphs = [f"{i} " + "x" * 1000 for i in range(10)]
+    chunks = split_text("\n\n".join(paragraphs))
+    assert all(len(chunk) <= 4096 for chunk in chunks) and len(chunks) == 3
+    assert "\n\n".join(chunks) == "\n\n".join(paragraphs)
+
+
+def test_split_text_cuts_a_giant_paragraph_at_spaces_and_counts_emoji_twice():
+    words = "ord " * 3000
+    chunks = split_text(words)
+    assert all(len(chunk) <= 4096 for chunk in chunks) and all(chunk.endswith("ord") for chunk in chunks)
+    emoji = "🙂" * 3000  # 6,000 UTF-16 units, no place to cut
+    chunks = split_text(emoji)
+    assert all(telegram_length(chunk) <= 4096 for chunk in chunks) and "".join(chunks) == emoji
+
+
+def test_callback_payloads_map_long_payloads_and_stay_bounded():
+    payloads = CallbackPayloads(capacity=3)
+    assert payloads.encode("/find_help") == "p:/find_help"
+    long = [f'/inform_location{{"municipality":"{n:04d}","country":"NO","name":"Somewhere long"}}' for n in range(5)]
+    data = [payloads.encode(payload) for payload in long]
+    assert all(len(d.encode()) <= 64 for d in data) and len(payloads) == 3
+    assert [payloads.decode(d) for d in data] == [None, None, *long[2:]], "the oldest are forgotten"
+    assert payloads.decode("p:/find_help") == "/find_help" and payloads.decode("garbage") is None
+
+
+def test_render_joins_paragraphs_attaches_buttons_and_sees_the_erase_flag():
+    payloads = CallbackPayloads()
+    rendered = render([{"text": "One <1>"}, {"text": "Two & three"},
+                       {"text": "Pick", "buttons": [{"title": "A", "payload": "/a"}]},
+                       {"custom": {"erase_chat": True}}], payloads, "Choose:")
+    assert rendered.erase
+    assert [m.text for m in rendered.messages] == ["One &lt;1&gt;\n\nTwo &amp; three\n\nPick"]
+    assert rendered.messages[0].keyboard.inline_keyboard[0][0].callback_data == "p:/a"
+    only_buttons = render([{"buttons": [{"title": "A", "payload": "/a"}]}], payloads, "Choose:")
+    assert only_buttons.messages[0].text == "Choose:"
+
+
+# -- limits and memory ---------------------------------------------------------------------
+def test_rate_limit_20_a_minute_asks_once_then_drops_until_the_rate_drops():
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    verdicts = [limiter.check(1) for _ in range(25)]
+    assert verdicts[:20] == [Verdict.ALLOW] * 20
+    assert verdicts[20] is Verdict.SLOW_DOWN and verdicts[21:] == [Verdict.DROP] * 4
+    assert limiter.check(2) is Verdict.ALLOW, "per user"
+    clock.now += 61
+    assert limiter.check(1) is Verdict.ALLOW
+
+
+def test_shorten_cuts_at_a_word_and_says_so():
+    text, cut = shorten("word " * 1000)
+    assert cut and len(text) <= 2000 and text.endswith("word")
+    assert shorten("short") == ("short", False)
+
+
+def test_memory_keeps_ids_only_bounded_and_forgets_old_ones():
+    clock = Clock()
+    memory = ChatMemory(max_chats=2, max_ids=3, clock=clock)
+    for message_id in range(1, 6):
+        memory.remember(10, message_id)
+    assert memory.message_ids(10) == [3, 4, 5]
+    memory.remember(20, 1)
+    memory.remember(30, 1)
+    assert memory.message_ids(10) == [], "the least recently active chat is forgotten first"
+    clock.now += 49 * 3600
+    assert memory.message_ids(20) == [], "Telegram cannot delete them after 48 hours anyway"
+    assert memory.idle(60) == [20, 30]
+    assert memory.forget(30) == [] and len(memory) == 1
+
+
+# -- the commands --------------------------------------------------------------------------
+@pytest.mark.parametrize("command", ["telegram", "run"])
+def test_commands_say_what_is_missing_and_exit_2(command, monkeypatch, capsys):
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "VEIVISER_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    assert main([command]) == 2
+    error = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN is not set" in error and "BotFather" in error
+
+
+def test_production_without_secret_exits_2(monkeypatch, capsys):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:abc")
+    monkeypatch.setenv("VEIVISER_ENV", "production")
+    monkeypatch.delenv("VEIVISER_SECRET", raising=False)
+    assert main(["telegram", "--check"]) == 2
+    assert "VEIVISER_SECRET is not set" in capsys.readouterr().err
