@@ -16,7 +16,7 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help setup train chat test eval bench lint messages clean
+.PHONY: help setup train chat run test eval bench lint messages clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,12 @@ $(MODEL): $(TRAIN_DATA) | $(VENV)/.installed
 
 chat: train  ## talk to the assistant in the terminal (no token, no external service)
 	$(BIN)/veiviser chat
+
+# Checks the gateway's settings first, so a missing TELEGRAM_BOT_TOKEN is reported at once (exit 2).
+run: setup  ## action server, Rasa and the Telegram gateway together (needs TELEGRAM_BOT_TOKEN; README "Telegram")
+	@$(BIN)/veiviser run --check
+	@$(MAKE) --no-print-directory train
+	$(BIN)/veiviser run
 
 test: train  ## the whole suite (set-up and training included)
 	$(BIN)/pytest

@@ -89,7 +89,7 @@ class Stack:
         self._spawn(
             "rasa",
             [
-                "rasa", "run",
+                "bot.serve", "run",
                 "--model", str(self.model),
                 "--endpoints", str(self._endpoints()),
                 "--credentials", str(paths.CREDENTIALS),

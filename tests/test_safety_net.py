@@ -94,3 +94,9 @@ def test_net_catches_what_the_classifier_alone_gets_wrong(parse):
 def test_net_leaves_ordinary_messages_to_the_classifier(parse):
     result = parse("where can I get help with my rights")
     assert result["intent"]["name"] != "emergency" and "safety_net" not in result
+
+
+def test_names_index_is_current_with_babel():
+    from bot.nlu.names import _stored, build_index
+
+    assert _stored() == build_index(), "bot/nlu/names.json is stale: run `veiviser names`"

@@ -7,7 +7,9 @@ no list of names is written by hand. Names are matched on folded text.
 from __future__ import annotations
 
 import functools
+import json
 import re
+from pathlib import Path
 from collections.abc import Iterable
 
 from babel import Locale
@@ -24,8 +26,34 @@ def _display_locales() -> list[Locale]:
     return [Locale.parse(code) for code in config.all]
 
 
+NAMES_FILE = Path(__file__).resolve().parent / "names.json"
+
+
 @functools.cache
+def _stored() -> dict[str, dict[str, str]]:
+    """The name index, computed from Babel by `veiviser names` and shipped as names.json.
+
+    Building it at run time would load 15 locales of CLDR data into the Rasa
+    server (48 MB) to answer what never changes between Babel releases.
+    """
+    with open(NAMES_FILE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 def language_names() -> dict[str, str]:
+    return _stored()["languages"]
+
+
+def country_names() -> dict[str, str]:
+    return _stored()["countries"]
+
+
+def build_index() -> dict[str, dict[str, str]]:
+    """The index from Babel's locale data (``veiviser names`` writes it to names.json)."""
+    return {"languages": build_language_names(), "countries": build_country_names()}
+
+
+def build_language_names() -> dict[str, str]:
     """Folded language name -> language code, for every language we know of.
 
     Aliases ("norsk" for "no", "nynorsk") point to the language they serve.
@@ -50,8 +78,7 @@ def config_recognised() -> tuple[str, ...]:
     return ("de", "it", "pt", "nl", "fi", "tr", "fa", "so", "ti", "am", "zh", "tl", "ur", "sq", "hu", "cs", "sk", "hr", "sr", "uz", "ku", "ps", "hi", "ta", "ne")
 
 
-@functools.cache
-def country_names() -> dict[str, str]:
+def build_country_names() -> dict[str, str]:
     """Folded country name -> ISO 3166 code for the three countries."""
     names: dict[str, str] = {}
     for display in _display_locales():

@@ -29,6 +29,11 @@ async def _close_gateway(application: Application) -> None:
     await application.bot_data["gateway"].close()
 
 
+def _polling_failed(error: Exception) -> None:
+    """One short line per failed getUpdates (PTB retries with back-off by itself)."""
+    logger.warning("Polling Telegram failed (%s); retrying", type(error).__name__)
+
+
 def build_application(config: Config) -> Application:
     locks = ChatLocks()
     application = (
@@ -65,7 +70,8 @@ async def serve(config: Config, stop: asyncio.Event, started: asyncio.Future | N
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:
-            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=config.poll_timeout)
+            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=config.poll_timeout,
+                                                    error_callback=_polling_failed)
         await application.start()
         eraser = asyncio.create_task(gateway.auto_erase_forever()) if config.auto_erase_after else None
         logger.info(
@@ -75,6 +81,9 @@ async def serve(config: Config, stop: asyncio.Event, started: asyncio.Future | N
             config.rasa_url,
             f"after {config.auto_erase_after / 60:g} min" if config.auto_erase_after else "off",
         )
+        if not await gateway.rasa.ready():
+            logger.warning("Rasa does not answer at %s yet; users get the apology and the emergency numbers "
+                           "until it does", config.rasa_url)
         if started is not None and not started.done():
             started.set_result(application)
         try:

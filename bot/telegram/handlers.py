@@ -9,6 +9,7 @@ one error handler.
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 
 from babel.numbers import format_decimal
@@ -33,6 +34,7 @@ from bot.telegram.render import Outgoing, chosen_language, language_keyboard
 logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 NEW_MESSAGES = filters.UpdateType.MESSAGE
+FORGET_COMMAND = re.compile(r"^/forget(@\w+)?(\s|$)")
 
 
 def gateway_of(context: Context) -> Gateway:
@@ -55,9 +57,14 @@ async def remember_incoming(update: Update, context: Context) -> None:
 
 
 async def rate_limit(update: Update, context: Context) -> None:
-    """More than 20 messages a minute: ask once to slow down, forward nothing until the rate drops."""
+    """More than 20 messages a minute: ask once to slow down, forward nothing until the rate drops.
+
+    /forget is never held back: erasing must work even in a hurry.
+    """
     gateway = gateway_of(context)
     chat_id = update.effective_chat.id
+    if update.message and FORGET_COMMAND.match(update.message.text or ""):
+        return
     verdict = gateway.limiter.check(chat_id)
     if verdict is Verdict.ALLOW:
         return

@@ -22,7 +22,8 @@ class RasaUnavailable(Exception):
 
 class RasaClient:
     def __init__(self, base_url: str, timeout: float = RASA_TIMEOUT) -> None:
-        self.webhook = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
+        self.base_url = base_url.rstrip("/")
+        self.webhook = f"{self.base_url}/webhooks/rest/webhook"
         self.timeout = timeout
         # trust_env=False: Rasa is on 127.0.0.1 and must not be reached through a proxy.
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout), trust_env=False)
@@ -48,6 +49,13 @@ class RasaClient:
         if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
             raise RasaUnavailable("not a list of messages")
         return messages
+
+    async def ready(self) -> bool:
+        """Whether Rasa answers at all (checked once at start, for the log)."""
+        try:
+            return (await self._client.get(f"{self.base_url}/", timeout=2)).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     async def close(self) -> None:
         await self._client.aclose()

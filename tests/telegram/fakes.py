@@ -275,6 +275,7 @@ class FakeRasa(Server):
         self.status = 200
         self.respond = rasa_answer
         self.app.router.add_post("/webhooks/rest/webhook", self._handle)
+        self.app.router.add_get("/", self._hello)
 
     @property
     def url(self) -> str:
@@ -282,6 +283,9 @@ class FakeRasa(Server):
 
     def messages(self) -> list[str]:
         return [r["message"] for r in self.requests]
+
+    async def _hello(self, request: web.Request) -> web.Response:
+        return web.Response(text="Hello from Rasa: fake")
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -209,6 +209,10 @@ async def test_more_than_20_messages_a_minute_are_not_forwarded(gateway, telegra
     # another chat is not affected
     telegram.say(ANNA, "hei")
     assert await next_text(telegram, ANNA, 1) == "Hei! Jeg er her for deg."
+    # and /forget is never held back
+    telegram.say(BO, "/forget", language_code="sv")
+    await wait_until(lambda: len(telegram.visible(BO)) == 1, what="the erase")
+    assert rasa.messages()[-1] == "/forget_me"
 
 
 async def test_huge_and_empty_messages(gateway, telegram, rasa):
