@@ -88,6 +88,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         self._pipeline = build_pipeline(self._config)
         self._pipeline.fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
+        # Store the weights column-major: predicting multiplies a sparse row by coef_.T,
+        # which SciPy otherwise copies into C order (13 MB) on every message.
+        model = self._pipeline.named_steps["model"]
+        model.coef_ = np.asfortranarray(model.coef_)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._pipeline, directory / MODEL_FILE)
         return self._resource

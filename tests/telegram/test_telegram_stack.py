@@ -70,24 +70,30 @@ async def test_the_gateway_talks_norwegian_with_the_real_assistant_and_rasa_neve
     assert set(telegram.called("deleteMessages")[0]["message_ids"]) >= {1, 2, 3, 4}
 
 
-def _servers() -> set[int]:
-    """Process ids of action servers and Rasa servers on this machine."""
+def _children(pid: int) -> set[int]:
+    """Process ids of the direct children of ``pid`` (the stack's servers run in their own sessions)."""
     found = set()
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
-                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                stat = (proc / "stat").read_text()
             except OSError:
                 continue
-            if "-m rasa_sdk" in command or "-m rasa run" in command:
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.add(int(proc.name))
     return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 async def test_veiviser_run_starts_all_three_and_stops_them_cleanly(telegram):
     if not paths.MODEL.exists():
         pytest.fail(f"{paths.MODEL} is missing: run `make train`")
-    before = _servers()
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("TELEGRAM_", "RASA_URL", "VEIVISER_ENV"))}
     env.update(TELEGRAM_BOT_TOKEN=telegram.token, TELEGRAM_BASE_URL=telegram.base_url, VEIVISER_SECRET=SECRET)
@@ -95,11 +101,13 @@ async def test_veiviser_run_starts_all_three_and_stops_them_cleanly(telegram):
         sys.executable, "-m", "bot.cli", "run", cwd=paths.ROOT, env=env,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     stderr = asyncio.create_task(process.stderr.read())
+    servers: set[int] = set()
     try:
         await wait_until(lambda: telegram.called("getUpdates") or process.returncode is not None,
                          timeout=180, what="the gateway to poll")
         assert process.returncode is None, (await stderr).decode()
-        assert len(_servers() - before) == 2, "the action server and Rasa are running"
+        servers = _children(process.pid)
+        assert len(servers) == 2, "the action server and Rasa are running"
         telegram.say(ANNA, "hei", language_code="nb")
         assert await next_text(telegram, ANNA, 1, timeout=30) == norwegian("utter_greet")
     finally:
@@ -109,7 +117,7 @@ async def test_veiviser_run_starts_all_three_and_stops_them_cleanly(telegram):
     output = (await stderr).decode()
     assert code == 0, output
     assert "Telegram gateway stopped" in output and "Stopping the gateway, Rasa and the action server" in output
-    assert not (_servers() - before), "no server is left running"
+    assert not [pid for pid in servers if _alive(pid)], "no server is left running"
     rasa_url = re.search(r"against Rasa at (http://127\.0\.0\.1:\d+)", output).group(1)
     with pytest.raises(httpx.ConnectError):
         httpx.get(rasa_url, timeout=2)
