@@ -11,6 +11,7 @@ PY    := $(BIN)/python
 PYTHON ?= $(shell command -v python3.10 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 2>/dev/null | sort -V | tail -n 1)
 
 MODEL      := models/veiviser.tar.gz
+BASELINE   := models/baseline.tar.gz
 TRAIN_DATA := config.yml $(shell find intents dialogue responses -name '*.yml' 2>/dev/null)
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 export RASA_TELEMETRY_ENABLED := false
@@ -53,10 +54,15 @@ run: setup  ## action server, Rasa and the Telegram gateway together (needs TELE
 test: train  ## the whole suite (set-up and training included)
 	$(BIN)/pytest
 
-eval: train  ## per-language accuracy, macro-F1 and emergency recall on tests/eval/
-	$(BIN)/veiviser eval
+# Stock Rasa 3.6 (DIET, TED, UnexpecTED, Memoization, Rule) on the same data: the
+# baseline of `make eval` and `make bench`, trained once (about 10 minutes on 2 cores).
+$(BASELINE): $(TRAIN_DATA) bot/benchmarks/baseline-config.yml | $(VENV)/.installed
+	$(BIN)/veiviser train --config bot/benchmarks/baseline-config.yml --name baseline
 
-bench: setup  ## benchmarks: help directory lookups, place recognition, validation
+eval: train $(BASELINE)  ## per-language accuracy, macro-F1, emergency recall: ours and the stock-Rasa baseline
+	$(BIN)/veiviser eval --baseline
+
+bench: train $(BASELINE)  ## ours vs stock Rasa under load, memory, start-up; directory and language micro-benchmarks
 	$(BIN)/veiviser bench
 
 lint: setup  ## ruff over the code

@@ -16,3 +16,17 @@ __all__ = [
     "ASK_ACTIONS",
     "ActionAnswerNeed", "ActionSelfCheckResult", "ActionSetLocation", "ActionSkipLocation", "ActionStaffRoutingResult",
 ]
+
+
+def _warm_up() -> None:
+    """Load the directory and each language's locale data now, not during someone's first question."""
+    from actions.answers import need_answer
+    from bot.directory import default_store
+    from bot.language import load_config
+
+    snapshot = default_store().snapshot
+    for language in load_config().shipped:
+        need_answer(snapshot, language, "NO", "helpline", "0301", "victims", False)
+
+
+_warm_up()

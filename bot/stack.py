@@ -50,6 +50,15 @@ class Stack:
     with_actions: bool = True
     enable_api: bool = False  # Rasa's HTTP API (trackers), for tests that inspect what Rasa stored
     _processes: list[subprocess.Popen] = field(default_factory=list)
+    _by_name: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def action_process(self) -> subprocess.Popen:
+        return self._by_name["actions"]
+
+    @property
+    def rasa_process(self) -> subprocess.Popen:
+        return self._by_name["rasa"]
 
     @property
     def rasa_url(self) -> str:
@@ -79,6 +88,7 @@ class Stack:
                 start_new_session=True,
             )
         self._processes.append(process)
+        self._by_name[name] = process
         return process
 
     def start(self, timeout: float = READY_TIMEOUT) -> Stack:

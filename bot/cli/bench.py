@@ -1,4 +1,9 @@
-"""``veiviser bench``: benchmarks that print numbers and write reports/bench-*.json."""
+"""``veiviser bench``: benchmarks that print numbers and write reports/bench.json.
+
+The full run starts our stack and the stock-Rasa baseline side by side
+(``make bench`` trains the baseline once into models/baseline.tar.gz);
+``--smoke`` is a short run of ours alone, for the test suite.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,20 +12,64 @@ from pathlib import Path
 
 from bot import paths
 
+TARGETS = {  # issue "Fast and lean"
+    "throughput_20_ratio": 4.0, "p95_20_ms": 100.0, "p50_1_ms": 15.0,
+    "rasa_rss_mb": 600.0, "action_server_rss_mb": 250.0, "ready_s": 15.0, "training_s": 300.0,
+}
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("bench", help="run the benchmarks and print the numbers")
-    parser.add_argument("--out", default=str(paths.REPORTS / "bench-directory.json"))
+    parser.add_argument("--smoke", action="store_true", help="a short run of our stack alone")
+    parser.add_argument("--out", default=None)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.benchmarks import directory
+    from bot.benchmarks import directory, language, stack
 
-    result = directory.run(paths.ROOT / "resources")
-    print(directory.format_table(result))
-    out = Path(args.out)
+    report: dict = {}
+    report["directory"] = directory.run(paths.ROOT / "resources", rounds=1 if args.smoke else 5)
+    print(directory.format_table(report["directory"]))
+    report["language_detection"] = language.run()
+    print(language.format_table(report["language_detection"]))
+    models = {"ours": paths.MODEL}
+    if not args.smoke:
+        models["baseline"] = paths.MODELS / "baseline.tar.gz"
+        if not models["baseline"].exists():
+            print("models/baseline.tar.gz is missing: `make bench` trains it (about 10 minutes, once).")
+            return 2
+    levels, per_level = ((1, 5), {1: 4, 5: 10}) if args.smoke else (stack.LEVELS, None)
+    report["stack"] = stack.run(models, levels=levels, per_level=per_level, rounds=1 if args.smoke else 2)
+    print()
+    print(stack.format_table(report["stack"]))
+    if "baseline" in report["stack"]:
+        report["ratios"] = stack.ratios(report["stack"]["ours"], report["stack"]["baseline"])
+        print("\nours / baseline: " + ", ".join(f"{k} {v}" for k, v in report["ratios"].items()))
+        report["targets"] = check_targets(report)
+        for name, (value, target, met) in report["targets"].items():
+            print(f"  {'met ' if met else 'MISS'} {name}: {value} (target {target})")
+    out = Path(args.out or paths.REPORTS / ("bench-smoke.json" if args.smoke else "bench.json"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"directory": result}, indent=2) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {out}")
     return 0
+
+
+def check_targets(report: dict) -> dict:
+    ours = report["stack"]["ours"]
+    values = {
+        "throughput_20_ratio": (report["ratios"].get("throughput_20"), ">="),
+        "p95_20_ms": (ours["levels"]["20"]["p95_ms"], "<="),
+        "p50_1_ms": (ours["levels"]["1"]["p50_ms"], "<="),
+        "rasa_rss_mb": (ours["peak_rss_mb"]["rasa"], "<="),
+        "action_server_rss_mb": (ours["peak_rss_mb"]["action_server"], "<="),
+        "ready_s": (ours["ready_s"], "<="),
+        "training_s": (ours.get("training_s"), "<="),
+    }
+    checked = {}
+    for name, (value, sense) in values.items():
+        target = TARGETS[name]
+        met = value is not None and (value >= target if sense == ">=" else value <= target)
+        checked[name] = (value, target, met)
+    return checked

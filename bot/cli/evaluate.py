@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import asdict
 from pathlib import Path
 
 from bot import paths
@@ -12,6 +13,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("eval", help="evaluate intent recognition on tests/eval/")
     parser.add_argument("--model", default=str(paths.MODEL))
     parser.add_argument("--out", default=str(paths.REPORTS / "eval.json"))
+    parser.add_argument("--baseline", action="store_true", help="also evaluate models/baseline.tar.gz (stock Rasa)")
     parser.set_defaults(run=run)
 
 
@@ -20,9 +22,21 @@ def run(args: argparse.Namespace) -> int:
     from bot.language import load_config
 
     _silence()
-    reports = evaluate(Path(args.model), load_config().shipped, paths.EVAL_SETS)
+    languages = load_config().shipped
+    reports = evaluate(Path(args.model), languages, paths.EVAL_SETS)
+    print("ours (config.yml)")
     print(format_table(reports))
-    write_json(reports, Path(args.out))
+    extra = {}
+    if args.baseline:
+        baseline = evaluate(paths.MODELS / "baseline.tar.gz", languages, paths.EVAL_SETS)
+        print("\nbaseline (stock Rasa 3.6: bot/benchmarks/baseline-config.yml)")
+        print(format_table(baseline))
+        extra["baseline"] = {lang: asdict(report) for lang, report in baseline.items()}
+        extra["macro_f1_ours_minus_baseline"] = {
+            lang: round(reports[lang].macro_f1 - baseline[lang].macro_f1, 4) for lang in languages
+        }
+        print("\nmacro-F1, ours minus baseline: " + ", ".join(f"{k} {v:+.3f}" for k, v in extra["macro_f1_ours_minus_baseline"].items()))
+    write_json(reports, Path(args.out), extra)
     print(f"\nwritten to {args.out}")
     return 0
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bot import paths
@@ -18,6 +20,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def train(config: Path, name: str) -> int:
+    """Train ``models/<name>.tar.gz``; on success, record how long it took in ``models/<name>.train.json``."""
     command = [
         sys.executable, "-m", "rasa", "train",
         "--domain", str(paths.DOMAIN),
@@ -26,7 +29,12 @@ def train(config: Path, name: str) -> int:
         "--out", str(paths.MODELS),
         "--fixed-model-name", name,
     ]
-    return subprocess.call(command, cwd=paths.ROOT, env=quiet_environment())
+    started = time.perf_counter()
+    code = subprocess.call(command, cwd=paths.ROOT, env=quiet_environment())
+    if code == 0:
+        record = {"seconds": round(time.perf_counter() - started, 1), "config": str(config.name)}
+        (paths.MODELS / f"{name}.train.json").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return code
 
 
 def run(args: argparse.Namespace) -> int:

@@ -72,6 +72,9 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
+        for language in load_config().shipped:  # load catalogues and locale data before the first message
+            lookup(language, "", "")
+            format_list([own_name(c) for c in load_config().shipped], locale=language)
 
     def generate_from_slots(
         self,

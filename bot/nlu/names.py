@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 
 from babel import Locale
 

@@ -1,0 +1,164 @@
+"""The whole stack under load, ours beside stock Rasa: latency, throughput, memory, start-up.
+
+Both stacks (action server + Rasa) run at the same time on free ports of
+127.0.0.1. For each concurrency level the same scripted conversations are sent
+to ours, then to the baseline, in alternating rounds, so machine noise hits
+both alike. Every conversation is a realistic mix in one of the four tier-1
+languages: a greeting, a need with a place (custom action), a rights question
+(custom action), an emergency and thanks.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bot.stack import Stack
+
+CONVERSATIONS = {
+    "en": ["hello", "I'm in Bergen and need somewhere safe to sleep", "what are my rights?",
+           "he is going to kill me", "thank you"],
+    "nb": ["hei", "jeg er i Trondheim og trenger en lege", "hva er refleksjonsperiode?",
+           "han slår meg, hjelp", "tusen takk"],
+    "da": ["hej", "jeg er i Aarhus og har brug for et sted at sove", "kan jeg få erstatning?",
+           "de har låst mig inde", "tak skal du have"],
+    "sv": ["hej", "jag är i Malmö och behöver en advokat", "vad har jag för rättigheter?",
+           "han ska döda mig", "tack så mycket"],
+}
+LEVELS = (1, 5, 20)
+
+
+@dataclass
+class Load:
+    latencies_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    errors: int = 0
+
+    def summary(self) -> dict:
+        ordered = sorted(self.latencies_ms) or [0.0]
+
+        def pick(share: float) -> float:
+            return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
+
+        return {
+            "messages": len(self.latencies_ms), "errors": self.errors,
+            "p50_ms": pick(0.5), "p95_ms": pick(0.95), "p99_ms": pick(0.99),
+            "messages_per_s": round(len(self.latencies_ms) / self.seconds, 1) if self.seconds else 0.0,
+        }
+
+
+async def _conversation(client: httpx.AsyncClient, webhook: str, language: str, load: Load) -> None:
+    sender = uuid.uuid4().hex
+    for text in CONVERSATIONS[language]:
+        start = time.perf_counter()
+        try:
+            response = await client.post(webhook, json={"sender": sender, "message": text,
+                                                        "metadata": {"language_code": language}}, timeout=60)
+            response.raise_for_status()
+        except httpx.HTTPError:
+            load.errors += 1
+            continue
+        load.latencies_ms.append((time.perf_counter() - start) * 1000)
+
+
+async def drive(webhook: str, concurrency: int, conversations: int, load: Load) -> None:
+    """``conversations`` conversations, ``concurrency`` of them at a time."""
+    languages = list(CONVERSATIONS)
+    queue = [languages[i % len(languages)] for i in range(conversations)]
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits) as client:
+        async def worker() -> None:
+            while queue:
+                await _conversation(client, webhook, queue.pop(), load)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        load.seconds += time.perf_counter() - start
+
+
+def peak_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def start_timed(stack: Stack) -> float:
+    """Start ``stack`` and return the seconds until it answered its first message."""
+    began = time.perf_counter()
+    stack.start()
+    with httpx.Client() as client:
+        client.post(stack.webhook, json={"sender": uuid.uuid4().hex, "message": "hello"}, timeout=120).raise_for_status()
+    return round(time.perf_counter() - began, 1)
+
+
+def training_seconds(model: Path) -> float | None:
+    record = model.with_suffix("").with_suffix(".train.json")
+    if record.exists():
+        return json.loads(record.read_text(encoding="utf-8")).get("seconds")
+    return None
+
+
+def run(models: dict[str, Path], levels=LEVELS, per_level: dict[int, int] | None = None, rounds: int = 2) -> dict:
+    """Benchmark each named model; the first is "ours"."""
+    per_level = per_level or {1: 8, 5: 20, 20: 40}
+    stacks = {name: Stack(model=path) for name, path in models.items()}
+    results: dict = {name: {"ready_s": None, "levels": {}} for name in models}
+    try:
+        for name, stack in stacks.items():
+            results[name]["ready_s"] = start_timed(stack)
+        for level in levels:
+            loads = {name: Load() for name in models}
+            for _ in range(rounds):
+                for name, stack in stacks.items():  # alternate: ours, baseline, ours, baseline
+                    asyncio.run(drive(stack.webhook, level, per_level[level] // rounds, loads[name]))
+            for name in models:
+                results[name]["levels"][str(level)] = loads[name].summary()
+        for name, stack in stacks.items():
+            rasa, actions = stack.rasa_process, stack.action_process
+            results[name]["peak_rss_mb"] = {"rasa": peak_rss_mb(rasa.pid), "action_server": peak_rss_mb(actions.pid)}
+            results[name]["training_s"] = training_seconds(models[name])
+    finally:
+        for stack in stacks.values():
+            stack.stop()
+    return results
+
+
+def ratios(ours: dict, baseline: dict) -> dict:
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 2) if a and b else None
+
+    out = {}
+    for level in ours["levels"]:
+        out[f"throughput_{level}"] = ratio(ours["levels"][level]["messages_per_s"], baseline["levels"][level]["messages_per_s"])
+        out[f"p95_{level}"] = ratio(ours["levels"][level]["p95_ms"], baseline["levels"][level]["p95_ms"])
+    out["rasa_rss"] = ratio(ours["peak_rss_mb"]["rasa"], baseline["peak_rss_mb"]["rasa"])
+    out["ready"] = ratio(ours["ready_s"], baseline["ready_s"])
+    out["training"] = ratio(ours.get("training_s"), baseline.get("training_s"))
+    return out
+
+
+def format_table(results: dict) -> str:
+    names = list(results)
+    lines = [f"{'':28s}" + "".join(f"{name:>22s}" for name in names)]
+    levels = results[names[0]]["levels"]
+    for level in levels:
+        for key, label in (("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"), ("p99_ms", "p99 ms"), ("messages_per_s", "messages/s")):
+            row = f"{level:>3} conversations  {label:10s}"
+            lines.append(row + "".join(f"{results[n]['levels'][level][key]:>22}" for n in names))
+    for key in ("rasa", "action_server"):
+        lines.append(f"peak RSS {key:18s} MB" + "".join(f"{results[n]['peak_rss_mb'][key]:>22}" for n in names))
+    lines.append(f"{'ready after start, s':28s}" + "".join(f"{results[n]['ready_s']:>22}" for n in names))
+    lines.append(f"{'training, s':28s}" + "".join(f"{str(results[n]['training_s']):>22}" for n in names))
+    return "\n".join(lines)
+
+
+def summary_stats(values: list[float]) -> float:
+    return round(statistics.median(values), 3) if values else 0.0
