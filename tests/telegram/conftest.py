@@ -5,14 +5,12 @@ import asyncio
 from dataclasses import dataclass
 
 import pytest
-from fakes import FakeRasa, FakeTelegram
+from fakes import SECRET, FakeRasa, FakeTelegram
 from telegram.ext import Application
 
 from bot.telegram.app import serve
 from bot.telegram.config import load_config
 from bot.telegram.gateway import Gateway
-
-SECRET = "test-secret-key-for-pseudonyms-0123456789"
 
 
 @dataclass

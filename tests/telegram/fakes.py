@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
+SECRET = "test-secret-key-for-pseudonyms-0123456789"  # VEIVISER_SECRET in the tests
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Veiviser", "username": "veiviser_test_bot",
             "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
 JSON_FIELDS = {"chat_id", "message_id", "message_ids", "reply_markup", "offset", "limit", "timeout",
@@ -234,6 +235,14 @@ async def wait_until(predicate, timeout: float = 10.0, what: str = "the conditio
         await asyncio.sleep(0.02)
 
 
+async def next_text(telegram: FakeTelegram, chat_id: int, count: int, timeout: float = 10.0) -> str:
+    """Wait until the chat has ``count`` bot messages; return the text of message number ``count``."""
+    texts = await wait_until(lambda: len(telegram.texts(chat_id)) >= count and telegram.texts(chat_id),
+                             timeout, f"bot message #{count}")
+    return texts[count - 1]
+
+
+ANNA, BO = 5550001234, 5550005678  # chat ids (= user ids in private chats)
 HELLO = {"nb": "Hei! Jeg er her for deg.", "sv": "Hej! Jag är här för dig.", "da": "Hej! Jeg er her for dig.",
          "en": "Hello! I am here for you."}
 LONG_PAYLOAD = '/inform_location{"municipality":"4601","country":"NO","name":"Bergen","county":"46"}'

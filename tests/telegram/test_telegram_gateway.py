@@ -12,8 +12,7 @@ import logging
 import time
 
 import httpx
-from conftest import SECRET
-from fakes import LONG_PAYLOAD, wait_until
+from fakes import ANNA, BO, LONG_PAYLOAD, SECRET, next_text, wait_until
 
 from bot.i18n.phrases import Phrasebook
 from bot.telegram.gateway import PHRASES
@@ -21,19 +20,11 @@ from bot.telegram.identity import Pseudonyms
 from bot.telegram.render import MAX_CALLBACK_DATA, escape
 
 phrase = Phrasebook(PHRASES, "gateway")
-ANNA, BO = 5550001234, 5550005678  # chat ids (= user ids in private chats)
 
 
 def said(language: str, *keys: str, **values) -> str:
     """A gateway text as it is sent (HTML-escaped, phrases joined by blank lines)."""
     return escape("\n\n".join(phrase(language, key, **values) for key in keys))
-
-
-async def next_text(telegram, chat_id: int, count: int, timeout: float = 10.0) -> str:
-    """Wait until the chat has ``count`` bot messages; return the last one's text."""
-    texts = await wait_until(lambda: len(telegram.texts(chat_id)) >= count and telegram.texts(chat_id),
-                             timeout, f"bot message #{count}")
-    return texts[count - 1]
 
 
 async def test_start_greets_in_the_app_language_and_offers_each_language_by_its_own_name(gateway, telegram, rasa):

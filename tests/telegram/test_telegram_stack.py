@@ -16,9 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from conftest import SECRET
-from fakes import wait_until
-from test_telegram_gateway import ANNA, next_text
+from fakes import ANNA, SECRET, next_text, wait_until
 
 from bot import paths
 from bot.i18n import lookup
