@@ -30,7 +30,7 @@ $(VENV)/.installed: pyproject.toml
 	  echo "       Install it (e.g. 'pyenv install 3.10') or run 'make setup PYTHON=/path/to/python3.10'." >&2; \
 	  exit 1; fi
 	[ -x $(PY) ] || "$(PYTHON)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
+	$(PY) -m pip install --quiet --upgrade pip wheel  # not setuptools: Rasa 3.6 pins it (pkg_resources)
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
