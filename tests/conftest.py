@@ -76,3 +76,21 @@ def parse(agent):
 
     yield _parse
     loop.close()
+
+
+@pytest.fixture
+def run_action():
+    """Run a custom action on a tracker; returns (messages sent, events returned)."""
+
+    async def _run(action, tracker):
+        dispatcher = CollectingDispatcher()
+        events = await action.run(dispatcher, tracker, {})
+        return dispatcher.messages, events
+
+    return _run
+
+
+@pytest.fixture
+def slots_of():
+    """The slot values an action's events set."""
+    return lambda events: {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

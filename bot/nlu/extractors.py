@@ -8,44 +8,27 @@ language the user wrote in. Start and end offsets refer to the folded text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.component import StatelessComponent, user_texts
 from bot.nlu.names import country_names, find_names, language_names
 
 
-class _NameExtractor(GraphComponent, EntityExtractorMixin):
+class _NameExtractor(StatelessComponent, EntityExtractorMixin):
     entity: str = ""
     stems: bool = False
     names: Callable[[], dict[str, str]]
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> _NameExtractor:
-        cls.names()  # build the index at load time, not on the first message
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+    def prepare(cls) -> None:
+        cls.names()
 
     def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if not text or text.startswith("/"):
-                continue
+        for message, text in user_texts(messages):
             found = [
                 {
                     "entity": self.entity,

@@ -12,17 +12,13 @@ import functools
 import re
 from pathlib import Path
 from re import Pattern
-from typing import Any
 
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.component import StatelessComponent, user_texts
 from bot.nlu.text import fold
 
 KEYWORDS_PATH = Path(__file__).resolve().parent / "emergency_keywords.yml"
@@ -55,26 +51,13 @@ def match_emergency(text: str) -> str | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class EmergencySafetyNet(GraphComponent):
+class EmergencySafetyNet(StatelessComponent):
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EmergencySafetyNet:
+    def prepare(cls) -> None:
         load_patterns()
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if not text or text.startswith("/"):
-                continue
+        for message, text in user_texts(messages):
             language = match_emergency(text)
             if language is None:
                 continue
