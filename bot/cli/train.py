@@ -16,10 +16,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("train", help="train the Rasa model into models/")
     parser.add_argument("--config", default=str(paths.CONFIG))
     parser.add_argument("--name", default="veiviser", help="model file name in models/ (without .tar.gz)")
+    parser.add_argument("--force", action="store_true", help="train every component again (no cache), e.g. to time it")
     parser.set_defaults(run=run)
 
 
-def train(config: Path, name: str) -> int:
+def train(config: Path, name: str, force: bool = False) -> int:
     """Train ``models/<name>.tar.gz``; on success, record how long it took in ``models/<name>.train.json``."""
     command = [
         sys.executable, "-m", "rasa", "train",
@@ -28,6 +29,7 @@ def train(config: Path, name: str) -> int:
         "--config", str(config),
         "--out", str(paths.MODELS),
         "--fixed-model-name", name,
+        *(["--force"] if force else []),
     ]
     started = time.perf_counter()
     code = subprocess.call(command, cwd=paths.ROOT, env=quiet_environment())
@@ -38,4 +40,4 @@ def train(config: Path, name: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    return train(Path(args.config), args.name)
+    return train(Path(args.config), args.name, args.force)
