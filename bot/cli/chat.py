@@ -77,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
         converse(stack.webhook, args.language_code)
     except KeyboardInterrupt:
         print()
+    except (FileNotFoundError, RuntimeError, TimeoutError, httpx.HTTPError) as error:
+        print(f"veiviser chat: {error}", file=sys.stderr)
+        return 1
     finally:
         stack.stop()
     return 0
