@@ -30,9 +30,9 @@ class Location:
 
 def locate(tracker: Tracker, snapshot: Snapshot) -> Location:
     """The place from this message (button, entity or text), else from earlier turns."""
-    country = context.entity(tracker, "country") or context.country(tracker)
+    remembered = context.country(tracker)
+    country = context.entity(tracker, "country") or remembered
     code = context.entity(tracker, "municipality")
-    events: list[dict[str, Any]] = []
     if code and country and snapshot.directory.place(country, code):
         return Location(country, code, [], [SlotSet("country", country), SlotSet("municipality", code)])
     recognition = snapshot.places.recognise(context.text(tracker), country_hint=country)
@@ -41,14 +41,12 @@ def locate(tracker: Tracker, snapshot: Snapshot) -> Location:
     if recognition.place is not None:
         place = recognition.place
         return Location(place.country, place.code, [], [SlotSet("country", place.country), SlotSet("municipality", place.code)])
-    if recognition.country and recognition.country != context.country(tracker):
+    named = recognition.country or context.entity(tracker, "country")
+    if named and named != remembered:
         # a new country makes an earlier municipality meaningless
-        return Location(recognition.country, None, [], [SlotSet("country", recognition.country), SlotSet("municipality", None)])
-    if context.entity(tracker, "country") and context.entity(tracker, "country") != tracker.get_slot("country"):
-        events = [SlotSet("country", country), SlotSet("municipality", None)]
-        return Location(country, None, [], events)
+        return Location(named, None, [], [SlotSet("country", named), SlotSet("municipality", None)])
     municipality = tracker.get_slot("municipality") if country else None
-    return Location(country, municipality, [], events)
+    return Location(country, municipality, [], [])
 
 
 def ask_place(dispatcher: CollectingDispatcher, language: str) -> None:
