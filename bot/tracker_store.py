@@ -7,6 +7,12 @@ message starts a new conversation). Conversations whose last event is older
 than ``retention_hours`` (default 24) are deleted on access and by a sweep
 every minute, so nothing older stays in memory.
 
+The store keeps the tracker objects themselves rather than Rasa's JSON text:
+serialising and replaying the whole conversation on every message was a
+fifth of the server's time per message (README "Design measurements").
+Rasa's lock store lets one message of a conversation be handled at a time,
+so no two turns share a tracker.
+
 Configured in endpoints.yml:
     tracker_store:
       type: bot.tracker_store.ForgetfulTrackerStore
@@ -20,8 +26,10 @@ import time
 from typing import Any
 
 from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 logger = logging.getLogger(__name__)
 FORGET_INTENT = "forget_me"
@@ -31,6 +39,11 @@ SWEEP_SECONDS = 60.0
 def asked_to_forget(tracker: DialogueStateTracker) -> bool:
     message = tracker.latest_message
     return bool(message and (message.intent or {}).get("name") == FORGET_INTENT)
+
+
+def _sessions(tracker: DialogueStateTracker) -> int:
+    return sum(1 for event in tracker.events
+               if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME)
 
 
 class ForgetfulTrackerStore(InMemoryTrackerStore):
@@ -56,7 +69,8 @@ class ForgetfulTrackerStore(InMemoryTrackerStore):
             self.erase(tracker.sender_id)
             logger.info("A conversation was erased on the user's request.")
             return
-        await super().save(tracker)
+        await self.stream_events(tracker)
+        self.store[tracker.sender_id] = tracker
         last = tracker.events[-1].timestamp if tracker.events else time.time()
         self._last_seen[tracker.sender_id] = last
 
@@ -71,6 +85,12 @@ class ForgetfulTrackerStore(InMemoryTrackerStore):
             self.erase(sender_id)
             return None
         return await super().retrieve_full_tracker(sender_id)
+
+    async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
+        tracker = self.store.get(sender_id)
+        if tracker is None or fetch_all_sessions or _sessions(tracker) <= 1:
+            return tracker
+        return get_trackers_for_conversation_sessions(tracker)[-1]
 
     def erase(self, sender_id: str) -> None:
         self.store.pop(sender_id, None)

@@ -165,3 +165,9 @@ def test_no_message_text_or_slot_value_in_the_logs(stack, talk):
     assert logs, "the servers wrote logs"
     for secret in [*secrets, "4601"]:
         assert secret not in logs
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_an_empty_message_gets_a_kind_answer(talk, text):
+    answer = talk(text, language_code="nb")
+    assert answer and answer[0]["text"] == expected("utter_fallback", "nb")

@@ -8,8 +8,8 @@ from bot import paths
 from bot.stack import quiet_environment
 
 
-def rasa(*args, cwd=paths.ROOT):
-    return subprocess.run([sys.executable, "-m", "rasa", *args], cwd=cwd, env=quiet_environment(),
+def rasa(*args, cwd=paths.ROOT, module="rasa"):
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, env=quiet_environment(),
                           capture_output=True, text=True, timeout=900)
 
 
@@ -20,9 +20,11 @@ def test_data_validates_without_warnings():
 
 
 @pytest.mark.model
-def test_stories_in_every_language_pass(tmp_path):
+@pytest.mark.parametrize("module", ["rasa", "bot.serve"])  # stock Rasa, and Rasa with bot.speedups as served
+def test_stories_in_every_language_pass(tmp_path, module):
     result = rasa("test", "core", "--model", str(paths.MODEL), "--stories", "tests/stories",
-                  "--endpoints", "endpoints.yml", "--fail-on-prediction-errors", "--out", str(tmp_path))
+                  "--endpoints", "endpoints.yml", "--fail-on-prediction-errors", "--out", str(tmp_path),
+                  module=module)
     assert result.returncode == 0, (tmp_path / "failed_test_stories.yml").read_text() \
         if (tmp_path / "failed_test_stories.yml").exists() else result.stdout[-3000:]
 

@@ -56,3 +56,24 @@ def test_retention_is_configured_in_endpoints():
 
     config = yaml.safe_load(paths.ENDPOINTS.read_text(encoding="utf-8"))["tracker_store"]
     assert config == {"type": "bot.tracker_store.ForgetfulTrackerStore", "retention_hours": 24}
+
+
+async def test_a_saved_conversation_comes_back_whole(store, domain):
+    saved = tracker(domain, "carol", "find_shelter", "I need a bed")
+    await store.save(saved)
+    again = await store.retrieve("carol")
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in saved.events]
+    assert again.get_slot("country") == "NO"
+
+
+async def test_only_the_last_session_is_returned_but_all_are_kept(store, domain):
+    from rasa.shared.core.events import SessionStarted
+
+    events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+              UserUttered("first", {"name": "greet", "confidence": 1.0}),
+              ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+              UserUttered("second", {"name": "thank", "confidence": 1.0})]
+    await store.save(DialogueStateTracker.from_events("dave", events, slots=domain.slots))
+    assert (await store.retrieve("dave")).latest_message.text == "second"
+    assert "first" not in [e.text for e in (await store.retrieve("dave")).events if isinstance(e, UserUttered)]
+    assert len((await store.retrieve_full_tracker("dave")).events) == len(events)

@@ -31,6 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline, make_union
 
+from bot.nlu.scorer import CompiledPipeline
 from bot.nlu.text import fold
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._pipeline = pipeline
+        self._scorer = CompiledPipeline(pipeline) if pipeline is not None else None
 
     @classmethod
     def create(
@@ -92,6 +94,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         # which SciPy otherwise copies into C order (13 MB) on every message.
         model = self._pipeline.named_steps["model"]
         model.coef_ = np.asfortranarray(model.coef_)
+        self._scorer = CompiledPipeline(self._pipeline)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._pipeline, directory / MODEL_FILE)
         return self._resource
@@ -114,15 +117,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, pipeline)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self._pipeline is None:
-            return messages
-        todo = [m for m in messages if m.get(TEXT)]
-        if not todo:
-            return messages
-        probabilities = self._pipeline.predict_proba([m.get(TEXT) for m in todo])
-        labels = self._pipeline.classes_
-        for message, row in zip(todo, probabilities, strict=False):
+        """Rank the intents of each message; an empty message gets no intent, so the fallback answers it."""
+        for message in messages:
+            if self._scorer is None or not (message.get(TEXT) or "").strip():
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                continue
+            row = self._scorer.predict_proba([message.get(TEXT)])[0]
             order = np.argsort(row)[::-1][: self._config["ranking_length"]]
+            labels = self._scorer.classes_
             ranking = [{INTENT_NAME_KEY: str(labels[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -1,4 +1,4 @@
-"""Measured speed-ups for Rasa 3.6's server, applied by ``bot.serve`` before it starts.
+"""One validator for the action server's responses, built once.
 
 Rasa validates every action server response with ``jsonschema.validate``,
 which checks the (large, constant) events schema against the meta-schema

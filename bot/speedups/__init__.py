@@ -1,0 +1,19 @@
+"""Measured speed-ups for Rasa 3.6's server, applied by ``bot.serve`` before it starts.
+
+Each module replaces one hot spot found by profiling the server under load
+(py-spy, README "Design measurements") with code that gives the same results
+faster; ``tests/test_speedups.py`` checks each against Rasa's own code.
+
+- ``validation``: one reused validator for the action server's responses.
+- ``graph``: the prediction graphs run in order, without dask's scheduler.
+- ``rules``: RulePolicy looks only at rules whose last state can match.
+"""
+from __future__ import annotations
+
+from bot.speedups import graph, rules, validation
+
+
+def apply() -> None:
+    validation.apply()
+    graph.apply()
+    rules.apply()

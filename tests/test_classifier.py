@@ -1,0 +1,77 @@
+"""The intent classifier's own scoring gives scikit-learn's probabilities, faster."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+from bot import paths
+from bot.nlu.classifier import LinearIntentClassifier, build_pipeline
+from bot.nlu.scorer import CompiledPipeline
+
+ODD_TEXTS = ["", "   ", "🙂🙂", "ÆØÅ æøå", "x" * 3000, "hjelp!!! hjælp hjälp", "помогите", "ช่วยด้วย", "مساعدة"]
+
+
+def _examples(languages=("en", "sv")) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for language in languages:
+        for path in sorted((paths.ROOT / "intents" / language).glob("*.yml")):
+            for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+                if "intent" in block:
+                    for line in block["examples"].splitlines():
+                        if line.strip().startswith("- "):
+                            texts.append(line.strip()[2:])
+                            labels.append(block["intent"])
+    return texts, labels
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    texts, labels = _examples()
+    pipeline = build_pipeline(LinearIntentClassifier.get_default_config())
+    return pipeline.fit(texts, labels)
+
+
+def held_out() -> list[str]:
+    texts = []
+    for path in sorted((paths.ROOT / "tests" / "eval").glob("*.yml")):
+        texts += [t for examples in yaml.safe_load(path.read_text(encoding="utf-8")).values() for t in examples]
+    return texts
+
+
+def test_compiled_scores_equal_scikit_learn(fitted):
+    texts = held_out() + ODD_TEXTS
+    ours = CompiledPipeline(fitted).predict_proba(texts)
+    theirs = fitted.predict_proba(texts)
+    assert ours.shape == theirs.shape == (len(texts), len(fitted.classes_))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+    assert (ours.argmax(axis=1) == theirs.argmax(axis=1)).all()
+
+
+def test_two_intents_score_like_scikit_learn():
+    texts, labels = _examples(("en",))
+    pair = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab in {"greet", "goodbye"}]
+    pipeline = build_pipeline(LinearIntentClassifier.get_default_config())
+    pipeline.fit([t for t, _ in pair], [lab for _, lab in pair])
+    probe = ["hello there", "bye for now", ""]
+    np.testing.assert_allclose(CompiledPipeline(pipeline).predict_proba(probe), pipeline.predict_proba(probe))
+
+
+def test_other_vectoriser_settings_are_refused(fitted):
+    import copy
+
+    changed = copy.deepcopy(fitted)
+    changed.named_steps["features"].transformer_list[0][1].norm = "l1"
+    with pytest.raises(ValueError, match="l2"):
+        CompiledPipeline(changed)
+
+
+def test_an_empty_message_gets_no_intent_so_the_fallback_answers(fitted):
+    from rasa.shared.nlu.training_data.message import Message
+
+    classifier = LinearIntentClassifier({}, model_storage=None, resource=None, pipeline=fitted)
+    empty, blank, greeting = (Message(data={"text": t}) for t in ("", "  ", "hello there"))
+    classifier.process([empty, blank, greeting])
+    assert empty.get("intent") == blank.get("intent") == {"name": None, "confidence": 0.0}
+    assert greeting.get("intent")["name"] == "greet"
+    assert len(greeting.get("intent_ranking")) == 10

@@ -1,0 +1,126 @@
+"""Each speed-up of ``bot.speedups`` gives the results of the Rasa code it replaces.
+
+The trained model is loaded twice, once with Rasa's dask runner and once
+with ours, and both are fed the held-out messages and every step of the
+test stories and of the training rules.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import paths
+
+pytestmark = pytest.mark.model
+
+
+def _load(runner_class):
+    from rasa.engine import loader
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    return loader.load_predict_graph_runner(Path(tempfile.mkdtemp()), paths.MODEL, LocalModelStorage, runner_class)
+
+
+@pytest.fixture(scope="module")
+def dask_model():
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    return _load(DaskGraphRunner)
+
+
+@pytest.fixture(scope="module")
+def sequential_model():
+    from bot.speedups.graph import SequentialGraphRunner
+
+    return _load(SequentialGraphRunner)
+
+
+@pytest.fixture(scope="module")
+def conversation_steps(dask_model):
+    """Every prefix of the test stories and the training rules that ends before an action."""
+    import rasa.core.training
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = dask_model[0].domain
+    steps = []
+    for source in (paths.ROOT / "tests" / "stories", paths.ROOT / "dialogue"):
+        for tracker in rasa.core.training.load_data(str(source), domain, augmentation_factor=0,
+                                                    use_story_concatenation=False):
+            events = list(tracker.events)
+            for end, event in enumerate(events):
+                if isinstance(event, ActionExecuted) and end:
+                    steps.append(DialogueStateTracker.from_events(tracker.sender_id, events[:end], domain.slots))
+    return steps
+
+
+def held_out_messages(per_language: int = 60) -> list[tuple[str, str]]:
+    messages = []
+    for path in sorted((paths.ROOT / "tests" / "eval").glob("*.yml")):
+        texts = [text for examples in yaml.safe_load(path.read_text(encoding="utf-8")).values() for text in examples]
+        messages += [(path.stem, text) for text in texts[::max(1, len(texts) // per_language)]]
+    return messages
+
+
+def test_the_sequential_runner_parses_like_dask(dask_model, sequential_model):
+    from rasa.core.channels import UserMessage
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.nlu.constants import TEXT
+
+    metadata = dask_model[0]
+    compared = 0
+    for language, text in held_out_messages() + [("en", ""), ("en", "🙂"), ("xx", "ÆØÅ æøå")]:
+        tracker = DialogueStateTracker("test", metadata.domain.slots)
+        inputs = {"__message__": [UserMessage(text, metadata={"language_code": language})], "__tracker__": tracker}
+        ours = sequential_model[1].run(inputs=dict(inputs), targets=[metadata.nlu_target])[metadata.nlu_target]
+        theirs = dask_model[1].run(inputs=dict(inputs), targets=[metadata.nlu_target])[metadata.nlu_target]
+        assert ours[0].as_dict() == theirs[0].as_dict(), text
+        compared += bool(ours[0].get(TEXT))
+    assert compared > 200
+
+
+def test_the_sequential_runner_predicts_like_dask(dask_model, sequential_model, conversation_steps):
+    target = dask_model[0].core_target
+    for tracker in conversation_steps:
+        ours = sequential_model[1].run(inputs={"__tracker__": tracker}, targets=[target])[target]
+        theirs = dask_model[1].run(inputs={"__tracker__": tracker}, targets=[target])[target]
+        assert (ours.probabilities, ours.policy_name, ours.events, ours.optional_events) == \
+               (theirs.probabilities, theirs.policy_name, theirs.events, theirs.optional_events)
+    assert len(conversation_steps) > 500
+
+
+def test_the_rule_index_finds_the_same_rules(dask_model, conversation_steps):
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH
+
+    from bot.speedups import rules
+
+    metadata, runner = dask_model
+    policy = next(node._component for name, node in runner._instantiated_nodes.items()
+                  if name.startswith("run_RulePolicy"))
+    found = 0
+    for tracker in conversation_steps:
+        for use_text in (True, False):
+            states = policy._prediction_states(tracker, metadata.domain, use_text,
+                                               rule_only_data=policy._get_rule_only_data())
+            for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+                expected = rules._original_get_possible_keys(policy, lookup, states)
+                assert rules.get_possible_keys(policy, lookup, states) == expected
+                found += bool(expected)
+    assert found > 500  # the comparison ran on states that rules match, not only on empty sets
+
+
+def test_the_rule_index_narrows_the_search(dask_model, conversation_steps):
+    from rasa.core.policies.rule_policy import RULES
+
+    from bot.speedups.rules import RuleIndex
+
+    metadata, runner = dask_model
+    policy = next(node._component for name, node in runner._instantiated_nodes.items()
+                  if name.startswith("run_RulePolicy"))
+    index = RuleIndex(policy.lookup[RULES])
+    states = policy._prediction_states(conversation_steps[3], metadata.domain, False)
+    assert 0 < len(index.candidates(states[-1])) < len(policy.lookup[RULES]) / 20
+
