@@ -124,3 +124,57 @@ def test_the_rule_index_narrows_the_search(dask_model, conversation_steps):
     states = policy._prediction_states(conversation_steps[3], metadata.domain, False)
     assert 0 < len(index.candidates(states[-1])) < len(policy.lookup[RULES]) / 20
 
+
+
+def _grown(steps_source):
+    """Trackers of the stories and rules grown one event at a time, as a conversation grows."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    for tracker in steps_source:
+        grown = DialogueStateTracker(tracker.sender_id, tracker.slots.values())
+        for event in tracker.events:
+            grown.update(event)
+            yield grown
+
+
+@pytest.fixture(scope="module")
+def whole_conversations(dask_model):
+    import rasa.core.training
+
+    domain = dask_model[0].domain
+    trackers = []
+    for source in (paths.ROOT / "tests" / "stories", paths.ROOT / "dialogue"):
+        trackers += rasa.core.training.load_data(str(source), domain, augmentation_factor=0,
+                                                 use_story_concatenation=False)
+    return trackers
+
+
+def test_remembered_states_equal_replayed_states(dask_model, whole_conversations):
+    from rasa.shared.core.events import ActionReverted, Restarted, UserUtteranceReverted
+
+    from bot.speedups import states
+
+    domain = dask_model[0].domain
+    undo = [UserUtteranceReverted(), ActionReverted(), Restarted()]
+    compared = 0
+    for index, tracker in enumerate(_grown(whole_conversations)):
+        if index % 97 == 0:  # now and then an undo or a restart in the middle of a conversation
+            tracker.update(undo[index % len(undo)])
+        for omit in (False, True):
+            expected = states._original_states_for_tracker_history(domain, tracker, omit)
+            assert states.states_for_tracker_history(domain, tracker, omit) == expected
+            assert states.states_for_tracker_history(domain, tracker, omit) == expected  # asked twice
+            compared += len(expected)
+    assert compared > 10_000
+
+
+def test_remembered_states_are_not_shared_with_callers(dask_model, whole_conversations):
+    from bot.speedups import states
+
+    domain = dask_model[0].domain
+    tracker = list(_grown(whole_conversations[:1]))[-1]
+    first = states.states_for_tracker_history(domain, tracker)
+    for state in first:
+        state.clear()
+    assert states.states_for_tracker_history(domain, tracker) == \
+        states._original_states_for_tracker_history(domain, tracker)

@@ -7,13 +7,17 @@ faster; ``tests/test_speedups.py`` checks each against Rasa's own code.
 - ``validation``: one reused validator for the action server's responses.
 - ``graph``: the prediction graphs run in order, without dask's scheduler.
 - ``rules``: RulePolicy looks only at rules whose last state can match.
+- ``connections``: one kept-open connection pool to the action server.
+- ``states``: each tracker remembers the dialogue states already described.
 """
 from __future__ import annotations
 
-from bot.speedups import graph, rules, validation
+from bot.speedups import connections, graph, rules, states, validation
 
 
 def apply() -> None:
     validation.apply()
     graph.apply()
     rules.apply()
+    connections.apply()
+    states.apply()
