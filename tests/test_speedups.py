@@ -178,3 +178,14 @@ def test_remembered_states_are_not_shared_with_callers(dask_model, whole_convers
         state.clear()
     assert states.states_for_tracker_history(domain, tracker) == \
         states._original_states_for_tracker_history(domain, tracker)
+
+
+def test_whether_a_domain_is_empty_is_answered_as_rasa_does(dask_model):
+    from rasa.shared.core.domain import Domain
+
+    from bot.speedups import domain
+
+    for candidate in (dask_model[0].domain, Domain.empty(), Domain.from_dict({"intents": ["greet"]})):
+        assert domain.is_empty(candidate) == domain._original_is_empty(candidate)
+        assert domain.is_empty(candidate) == domain._original_is_empty(candidate)  # from memory
+    assert domain.is_empty(Domain.empty()) and not domain.is_empty(dask_model[0].domain)

@@ -9,10 +9,11 @@ faster; ``tests/test_speedups.py`` checks each against Rasa's own code.
 - ``rules``: RulePolicy looks only at rules whose last state can match.
 - ``connections``: one kept-open connection pool to the action server.
 - ``states``: each tracker remembers the dialogue states already described.
+- ``domain``: whether the domain is empty is asked once, not per message.
 """
 from __future__ import annotations
 
-from bot.speedups import connections, graph, rules, states, validation
+from bot.speedups import connections, domain, graph, rules, states, validation
 
 
 def apply() -> None:
@@ -21,3 +22,4 @@ def apply() -> None:
     rules.apply()
     connections.apply()
     states.apply()
+    domain.apply()
