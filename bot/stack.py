@@ -49,6 +49,8 @@ class Stack:
     log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="veiviser-")))
     with_actions: bool = True
     enable_api: bool = False  # Rasa's HTTP API (trackers), for tests that inspect what Rasa stored
+    server: str = "bot.serve"  # "rasa" runs stock Rasa (the benchmark's baseline)
+    endpoints: Path = paths.ENDPOINTS
     _processes: list[subprocess.Popen] = field(default_factory=list)
     _by_name: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -69,7 +71,7 @@ class Stack:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
     def _endpoints(self) -> Path:
-        with open(paths.ENDPOINTS, encoding="utf-8") as handle:
+        with open(self.endpoints, encoding="utf-8") as handle:
             endpoints = yaml.safe_load(handle)
         endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{self.action_port}/webhook"
         target = self.log_dir / "endpoints.yml"
@@ -99,7 +101,7 @@ class Stack:
         self._spawn(
             "rasa",
             [
-                "bot.serve", "run",
+                self.server, "run",
                 "--model", str(self.model),
                 "--endpoints", str(self._endpoints()),
                 "--credentials", str(paths.CREDENTIALS),

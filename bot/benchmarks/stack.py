@@ -113,10 +113,20 @@ def training_seconds(model: Path) -> float | None:
     return None
 
 
-def run(models: dict[str, Path], levels=LEVELS, per_level: dict[int, int] | None = None, rounds: int = 2) -> dict:
+BASELINE_ENDPOINTS = Path(__file__).with_name("baseline-endpoints.yml")
+
+
+def stack_for(name: str, model: Path) -> Stack:
+    """Ours as we serve it (``bot.serve``); the baseline as stock ``rasa run`` with stock endpoints."""
+    if name == "baseline":
+        return Stack(model=model, server="rasa", endpoints=BASELINE_ENDPOINTS)
+    return Stack(model=model)
+
+
+def run(models: dict[str, Path], levels=LEVELS, per_level: dict[int, int] | None = None, rounds: int = 4) -> dict:
     """Benchmark each named model; the first is "ours"."""
-    per_level = per_level or {1: 8, 5: 20, 20: 40}
-    stacks = {name: Stack(model=path) for name, path in models.items()}
+    per_level = per_level or {1: 20, 5: 60, 20: 200}
+    stacks = {name: stack_for(name, path) for name, path in models.items()}
     results: dict = {name: {"ready_s": None, "levels": {}} for name in models}
     try:
         for name, stack in stacks.items():
