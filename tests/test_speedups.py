@@ -189,3 +189,62 @@ def test_whether_a_domain_is_empty_is_answered_as_rasa_does(dask_model):
         assert domain.is_empty(candidate) == domain._original_is_empty(candidate)
         assert domain.is_empty(candidate) == domain._original_is_empty(candidate)  # from memory
     assert domain.is_empty(Domain.empty()) and not domain.is_empty(dask_model[0].domain)
+
+
+def test_a_slot_copy_is_what_copy_copy_makes(dask_model):
+    import copy
+
+    from bot.speedups.slots import copy_slot
+
+    for slot in copy.deepcopy(dask_model[0].domain.slots):
+        slot.value = ["a list", "kept by reference"] if slot.type_name == "any" else slot.value
+        reference = copy._reconstruct(slot, None, *slot.__reduce_ex__(4))  # copy.copy's generic path
+        fast = copy_slot(slot)
+        assert type(fast) is type(reference) and vars(fast) == vars(reference) and fast is not slot
+        assert fast.value is slot.value
+
+
+def _action_responses():
+    """Responses an action server may send: every kind of event, and broken variants."""
+    from rasa.shared.core import events as e
+
+    kinds = [
+        e.SlotSet("country", "NO"), e.SlotSet("place", None), e.ActionExecuted("utter_greet"),
+        e.UserUttered("hi", {"name": "greet", "confidence": 0.9}, [{"entity": "country", "value": "NO"}]),
+        e.BotUttered("hello", {"buttons": [{"title": "a", "payload": "/a"}]}), e.FollowupAction("action_x"),
+        e.ActiveLoop("self_check_form"), e.ActiveLoop(None), e.Restarted(), e.AllSlotsReset(),
+        e.ReminderScheduled("remind", __import__("datetime").datetime(2026, 1, 1)), e.ReminderCancelled("r"),
+        e.ActionReverted(), e.UserUtteranceReverted(), e.ConversationPaused(), e.ConversationResumed(),
+        e.SessionStarted(), e.AgentUttered("x"), e.LoopInterrupted(True), e.ActionExecutionRejected("a"),
+        e.EntitiesAdded([{"entity": "country", "value": "SE"}]), e.StoryExported(),
+    ]
+    valid = [{"events": [kind.as_dict()], "responses": []} for kind in kinds]
+    valid.append({"events": [k.as_dict() for k in kinds], "responses": [{"text": "hi"}, {"response": "utter_x"}]})
+    valid += [{}, {"events": []}, {"responses": [{"template": "utter_x"}]}]
+    broken = [
+        {"events": [{"event": "slot", "name": "country", "value": "NO", "timestamp": "yesterday"}]},
+        {"events": [{"event": "no_such_event"}]}, {"events": [{"name": "country"}]}, {"events": [42]},
+        {"events": {"event": "slot"}}, {"responses": "utter_x"}, {"responses": [42]},
+        {"events": [{"event": "user", "text": 42}]}, {"events": [{"event": "slot", "name": 7}]},
+        {"events": [{"event": "action", "name": "a", "policy": 3}]}, [], "nothing",
+    ]
+    return valid, broken
+
+
+def test_action_responses_are_judged_as_by_the_full_schema():
+    from jsonschema import ValidationError
+    from jsonschema.exceptions import best_match
+
+    from bot.speedups import validation
+
+    full = validation._full_validator()
+    valid, broken = _action_responses()
+    assert validation._split_validators() is not None  # the fast path is in use
+    for response in valid:
+        assert full.is_valid(response), response
+        assert validation._valid_by_kind(response) and validation._validate_action_result(None, response)
+    for response in broken:
+        assert not full.is_valid(response) and not validation._valid_by_kind(response), response
+        with pytest.raises(ValidationError) as raised:
+            validation._validate_action_result(None, response)
+        assert raised.value.message.startswith(best_match(full.iter_errors(response)).message)

@@ -4,16 +4,19 @@ Each module replaces one hot spot found by profiling the server under load
 (py-spy, README "Design measurements") with code that gives the same results
 faster; ``tests/test_speedups.py`` checks each against Rasa's own code.
 
-- ``validation``: one reused validator for the action server's responses.
+- ``validation``: validators for the action server's responses built once,
+  each event checked against its own kind.
 - ``graph``: the prediction graphs run in order, without dask's scheduler.
 - ``rules``: RulePolicy looks only at rules whose last state can match.
 - ``connections``: one kept-open connection pool to the action server.
 - ``states``: each tracker remembers the dialogue states already described.
 - ``domain``: whether the domain is empty is asked once, not per message.
+- ``slots``: slots are copied without ``copy``'s generic machinery.
+- ``heap``: the loaded model is kept out of the garbage collector's full passes.
 """
 from __future__ import annotations
 
-from bot.speedups import connections, domain, graph, rules, states, validation
+from bot.speedups import connections, domain, graph, heap, rules, slots, states, validation
 
 
 def apply() -> None:
@@ -23,3 +26,5 @@ def apply() -> None:
     connections.apply()
     states.apply()
     domain.apply()
+    slots.apply()
+    heap.apply()
