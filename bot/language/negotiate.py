@@ -1,6 +1,7 @@
 """Turn a client's language code (``nb``, ``no``, ``en-GB``, ``pt_br``) into a shipped language."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -19,10 +20,16 @@ def negotiate(code: object, available: Iterable[str] | None = None) -> str | Non
     empty, not a string) and languages we do not ship give None, so the caller
     falls back to the next source of truth.
     """
-    if not isinstance(code, str) or not _CODE.match(code.strip()):
+    if not isinstance(code, str):
+        return None
+    return _negotiate(code, tuple(available) if available else load_config().shipped)
+
+
+@functools.lru_cache(maxsize=1024)  # asked for every answer; clients send a handful of codes
+def _negotiate(code: str, available: tuple[str, ...]) -> str | None:
+    if not _CODE.match(code.strip()):
         return None
     config = load_config()
-    available = list(available or config.shipped)
     try:
         locale = Locale.parse(code.strip().replace("-", "_"))
     except (ValueError, UnknownLocaleError, TypeError):

@@ -9,6 +9,7 @@ shipped language.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 from typing import Any
 
@@ -41,6 +42,7 @@ SAFETY_CRITICAL = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def language_name(code: str, in_language: str) -> str:
     """What ``code`` is called in ``in_language`` ("svensk", "Swedish")."""
     try:
@@ -49,10 +51,17 @@ def language_name(code: str, in_language: str) -> str:
         return code
 
 
+@functools.lru_cache(maxsize=256)
 def own_name(code: str) -> str:
     """A language's name for itself, capitalised for a button ("Norsk bokmål")."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
+
+
+@functools.lru_cache(maxsize=64)
+def available_languages(language: str) -> str:
+    """The shipped languages, each by its own name, as a list in ``language`` ("Dansk, English og Svenska")."""
+    return format_list([own_name(c) for c in load_config().shipped], locale=language)
 
 
 def language_menu_buttons() -> list[dict[str, str]]:
@@ -74,7 +83,7 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
         super().__init__((domain or Domain.empty()).responses)
         for language in load_config().shipped:  # load catalogues and locale data before the first message
             lookup(language, "", "")
-            format_list([own_name(c) for c in load_config().shipped], locale=language)
+            available_languages(language)
 
     def generate_from_slots(
         self,
@@ -116,8 +125,7 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
     def _variables(language: str, filled_slots: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
         """Values the responses may use besides slots, named in the answer language."""
         variables = {k: v for k, v in kwargs.items() if v is not None}
-        shipped = load_config().shipped
-        variables.setdefault("available_languages", format_list([own_name(c) for c in shipped], locale=language))
+        variables.setdefault("available_languages", available_languages(language))
         variables.setdefault("language_name", language_name(language, language))
         requested = filled_slots.get(REQUESTED_SLOT)
         if requested:
