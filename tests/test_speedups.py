@@ -6,6 +6,7 @@ test stories and of the training rules.
 """
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -260,3 +261,66 @@ def test_action_responses_are_judged_as_by_the_full_schema():
         with pytest.raises(ValidationError) as raised:
             validation._validate_action_result(None, response)
         assert raised.value.message.startswith(best_match(full.iter_errors(response)).message)
+
+
+def test_deep_copies_skipped_are_only_those_for_debug_logs():
+    import ast
+    import importlib
+
+    from bot.speedups.debug_copies import MODULES
+
+    for name in MODULES:
+        tree = ast.parse(Path(importlib.import_module(name).__file__).read_text(encoding="utf-8"))
+        in_debug_calls = {id(node) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                          and ast.unparse(call.func).endswith(("logger.debug",))
+                          for node in ast.walk(call)}
+        copies = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+                  and ast.unparse(node.func) == "copy.deepcopy"]
+        assert copies, name
+        assert all(id(node) in in_debug_calls for node in copies), name
+
+
+def test_deep_copies_are_made_when_debugging(caplog):
+    from bot.speedups.debug_copies import DebugOnlyCopy
+
+    value = {"events": [{"event": "slot"}]}
+    assert DebugOnlyCopy().deepcopy(value) is value
+    with caplog.at_level(logging.DEBUG, logger=""):
+        copied = DebugOnlyCopy().deepcopy(value)
+    assert copied == value and copied is not value
+    assert DebugOnlyCopy().copy is __import__("copy").copy
+
+
+def _comparable(tracker):
+    """Everything a tracker holds, events and messages by identity, slots by their attributes."""
+    def message(event):
+        in_events = any(event is e for e in tracker.events)
+        return ("event", id(event)) if in_events else (type(event).__name__, getattr(event, "text", None),
+                                                        getattr(event, "intent", None), getattr(event, "data", None))
+
+    rest = {k: v for k, v in vars(tracker).items()
+            if k not in ("events", "slots", "latest_message", "latest_bot_utterance")}
+    return {
+        **rest, "events": [id(e) for e in tracker.events], "maxlen": tracker.events.maxlen,
+        "slots": {name: (type(slot), vars(slot)) for name, slot in tracker.slots.items()},
+        "latest_message": message(tracker.latest_message), "latest_bot_utterance": message(tracker.latest_bot_utterance),
+    }
+
+
+def test_a_tracker_copy_equals_a_replayed_copy(whole_conversations):
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+
+    from bot.speedups import trackers
+
+    compared = 0
+    for tracker in _grown(whole_conversations):
+        tracker.model_id, tracker.sender_source = "a-model", "stories.yml"
+        ours, replayed = trackers.copy_tracker(tracker), trackers._original_copy(tracker)
+        assert type(ours) is type(replayed)
+        assert _comparable(ours) == _comparable(replayed)
+        before = (len(tracker.events), tracker.get_slot("country"), tracker.active_loop_name)
+        ours.update(SlotSet("country", "XX"))
+        ours.update(ActiveLoop("some_form"))
+        assert (len(tracker.events), tracker.get_slot("country"), tracker.active_loop_name) == before
+        compared += 1
+    assert compared > 1000

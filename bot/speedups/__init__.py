@@ -13,10 +13,23 @@ faster; ``tests/test_speedups.py`` checks each against Rasa's own code.
 - ``domain``: whether the domain is empty is asked once, not per message.
 - ``slots``: slots are copied without ``copy``'s generic machinery.
 - ``heap``: the loaded model is kept out of the garbage collector's full passes.
+- ``debug_copies``: no deep copies for debug log lines that are not written.
+- ``trackers``: a tracker is copied from its state, not by replaying it.
 """
 from __future__ import annotations
 
-from bot.speedups import connections, domain, graph, heap, rules, slots, states, validation
+from bot.speedups import (
+    connections,
+    debug_copies,
+    domain,
+    graph,
+    heap,
+    rules,
+    slots,
+    states,
+    trackers,
+    validation,
+)
 
 
 def apply() -> None:
@@ -28,3 +41,5 @@ def apply() -> None:
     domain.apply()
     slots.apply()
     heap.apply()
+    debug_copies.apply()
+    trackers.apply()
