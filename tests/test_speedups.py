@@ -324,3 +324,24 @@ def test_a_tracker_copy_equals_a_replayed_copy(whole_conversations):
         assert (len(tracker.events), tracker.get_slot("country"), tracker.active_loop_name) == before
         compared += 1
     assert compared > 1000
+
+
+def test_the_formatted_states_only_go_to_a_debug_log(caplog):
+    import ast
+    import inspect
+
+    from rasa.core.policies.policy import Policy
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    from bot.speedups.debug_copies import format_states_when_debugging
+
+    tree = ast.parse(inspect.getsource(RulePolicy))
+    uses = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == "current_states"]
+    in_debug = {id(n) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                and ast.unparse(call.func).endswith("logger.debug") for n in ast.walk(call)}
+    assigned = [n for n in uses if isinstance(n.ctx, ast.Store)]
+    assert len(assigned) == 1 and all(id(n) in in_debug for n in uses if n not in assigned)
+    states = [{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}]
+    assert format_states_when_debugging(states) == ""
+    with caplog.at_level(logging.DEBUG, logger=""):
+        assert format_states_when_debugging(states) == Policy.format_tracker_states(states) != ""

@@ -1,4 +1,4 @@
-"""No deep copies of data for debug log lines that are not written.
+"""No deep copies or formatting of data for debug log lines that are not written.
 
 Rasa's message processor and RulePolicy deep-copy events, slot values and
 dialogue states for every message only to pass them to ``structlogger.debug``
@@ -6,7 +6,9 @@ dialogue states for every message only to pass them to ``structlogger.debug``
 modules, and only there, ``copy`` is replaced by a stand-in whose
 ``deepcopy`` copies when debug logging is on and otherwise hands the value
 through. ``tests/test_speedups.py`` checks in Rasa's source that every
-``copy.deepcopy`` in them is an argument of a debug log call.
+``copy.deepcopy`` in them is an argument of a debug log call. Likewise
+RulePolicy formats the dialogue states as text for every prediction, for a
+debug line only; that text is made only when debug logging is on.
 """
 from __future__ import annotations
 
@@ -25,13 +27,26 @@ class DebugOnlyCopy:
 
     @staticmethod
     def deepcopy(value: Any, memo: dict | None = None) -> Any:
-        if logging.getLogger().isEnabledFor(logging.DEBUG):
+        if _debugging():
             return copy.deepcopy(value, memo)
         return value
+
+
+def _debugging() -> bool:
+    return logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+def format_states_when_debugging(states: list[dict]) -> str:
+    from rasa.core.policies.policy import Policy
+
+    return Policy.format_tracker_states(states) if _debugging() else ""
 
 
 def apply() -> None:
     import importlib
 
+    from rasa.core.policies.rule_policy import RulePolicy
+
     for name in MODULES:
         importlib.import_module(name).copy = DebugOnlyCopy()
+    RulePolicy.format_tracker_states = staticmethod(format_states_when_debugging)

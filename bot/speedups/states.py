@@ -47,6 +47,7 @@ class _Described:
     seen: int = 0  # how many of the tracker's events ``applied`` accounts for
     last_seen: Event | None = None
     loops: frozenset[str] = frozenset()
+    _current: State | None = None  # the state after all of ``applied``, once asked for
 
     def extends(self, applied: list[Event]) -> bool:
         return len(applied) >= len(self.applied) and all(
@@ -58,9 +59,12 @@ class _Described:
                 self.states.append(self.current())
             self.replayed.update(event)
             self.applied.append(event)
+            self._current = None
 
     def current(self) -> State:
-        return self.domain._clean_state(self.domain.get_active_state(self.replayed, self.omit_unset_slots))
+        if self._current is None:
+            self._current = self.domain._clean_state(self.domain.get_active_state(self.replayed, self.omit_unset_slots))
+        return self._current
 
 
 def _added_plain_events(tracker: DialogueStateTracker, described: _Described) -> list[Event] | None:
@@ -108,7 +112,7 @@ def states_for_tracker_history(
         described.loops = frozenset(e.name for e in tracker.events if isinstance(e, ActiveLoop) and e.name)
     described.seen = len(tracker.events)
     described.last_seen = tracker.events[-1] if tracker.events else None
-    return [*(_copy(state) for state in described.states), described.current()]
+    return [*(_copy(state) for state in described.states), _copy(described.current())]
 
 
 def apply() -> None:
