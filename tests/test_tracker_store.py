@@ -55,7 +55,8 @@ def test_retention_is_configured_in_endpoints():
     from bot import paths
 
     config = yaml.safe_load(paths.ENDPOINTS.read_text(encoding="utf-8"))["tracker_store"]
-    assert config == {"type": "bot.tracker_store.ForgetfulTrackerStore", "retention_hours": 24}
+    assert config == {"type": "bot.tracker_store.ForgetfulTrackerStore", "retention_hours": 24,
+                      "compact_after_minutes": 10}
 
 
 async def test_a_saved_conversation_comes_back_whole(store, domain):
@@ -77,3 +78,26 @@ async def test_only_the_last_session_is_returned_but_all_are_kept(store, domain)
     assert (await store.retrieve("dave")).latest_message.text == "second"
     assert "first" not in [e.text for e in (await store.retrieve("dave")).events if isinstance(e, UserUttered)]
     assert len((await store.retrieve_full_tracker("dave")).events) == len(events)
+
+
+async def test_quiet_conversations_are_kept_as_text_and_come_back_whole(store, domain):
+    quiet = tracker(domain, "erin", "find_shelter", "I need a bed", at=time.time() - 30 * 60)
+    await store.save(quiet)
+    await store.save(tracker(domain, "frank", "greet"))
+    assert store.compact() == 1
+    assert isinstance(store.store["erin"], bytes) and not isinstance(store.store["frank"], bytes)
+    again = await store.retrieve("erin")
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in quiet.events]
+    assert again.get_slot("country") == "NO" and store.store["erin"] is again
+    assert store.compact(now=time.time()) == 1  # still quiet: compacted again, and forgotten on request
+    await store.save(tracker(domain, "erin", "forget_me"))
+    assert "erin" not in store.store
+
+
+async def test_compaction_runs_from_saving(store, domain, monkeypatch):
+    from bot import tracker_store
+
+    await store.save(tracker(domain, "gina", "greet", at=time.time() - 30 * 60))
+    monkeypatch.setattr(tracker_store, "COMPACT_CHECK_SECONDS", 0.0)
+    await store.save(tracker(domain, "hugo", "greet"))
+    assert isinstance(store.store["gina"], bytes)

@@ -33,7 +33,6 @@ from bot.speedups import (
     validation,
 )
 
-
 SPEEDUPS = {
     module.__name__.rsplit(".", 1)[-1]: module.apply
     for module in (validation, graph, rules, connections, states, domain, slots, heap, debug_copies, trackers)
