@@ -123,8 +123,9 @@ def stack_for(name: str, model: Path) -> Stack:
     return Stack(model=model)
 
 
-def run(models: dict[str, Path], levels=LEVELS, per_level: dict[int, int] | None = None, rounds: int = 4) -> dict:
-    """Benchmark each named model; the first is "ours"."""
+def run(models: dict[str, Path], levels=LEVELS, per_level: dict[int, int] | None = None, rounds: int = 4,
+        gateway_levels: dict[int, int] | None = None) -> dict:
+    """Benchmark each named model; the first is "ours" (and also through the Telegram gateway if ``gateway_levels``)."""
     per_level = per_level or {1: 20, 5: 60, 20: 200}
     stacks = {name: stack_for(name, path) for name, path in models.items()}
     results: dict = {name: {"ready_s": None, "levels": {}} for name in models}
@@ -138,9 +139,17 @@ def run(models: dict[str, Path], levels=LEVELS, per_level: dict[int, int] | None
                     asyncio.run(drive(stack.webhook, level, per_level[level] // rounds, loads[name]))
             for name in models:
                 results[name]["levels"][str(level)] = loads[name].summary()
+        ours = next(iter(stacks))
+        if gateway_levels:
+            from bot.benchmarks import gateway
+
+            results[ours]["gateway"] = asyncio.run(
+                gateway.measure(stacks[ours].rasa_url, stacks[ours].log_dir, gateway_levels))
         for name, stack in stacks.items():
             rasa, actions = stack.rasa_process, stack.action_process
             results[name]["peak_rss_mb"] = {"rasa": peak_rss_mb(rasa.pid), "action_server": peak_rss_mb(actions.pid)}
+            if "gateway" in results[name]:
+                results[name]["peak_rss_mb"]["gateway"] = results[name]["gateway"]["peak_rss_mb"]
             results[name]["training_s"] = training_seconds(models[name])
     finally:
         for stack in stacks.values():
@@ -170,10 +179,16 @@ def format_table(results: dict) -> str:
         for key, label in (("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"), ("p99_ms", "p99 ms"), ("messages_per_s", "messages/s")):
             row = f"{level:>3} conversations  {label:10s}"
             lines.append(row + "".join(f"{results[n]['levels'][level][key]:>22}" for n in names))
-    for key in ("rasa", "action_server"):
-        lines.append(f"peak RSS {key:18s} MB" + "".join(f"{results[n]['peak_rss_mb'][key]:>22}" for n in names))
+    for key in ("rasa", "action_server", "gateway"):
+        lines.append(f"peak RSS {key:18s} MB" + "".join(f"{results[n]['peak_rss_mb'].get(key, '-'):>22}" for n in names))
     lines.append(f"{'ready after start, s':28s}" + "".join(f"{results[n]['ready_s']:>22}" for n in names))
     lines.append(f"{'training, s':28s}" + "".join(f"{str(results[n]['training_s']):>22}" for n in names))
+    through = results[names[0]].get("gateway")
+    if through:
+        lines.append(f"\nthrough the Telegram gateway ({names[0]}; update posted to its webhook -> first answer sent):")
+        for level, summary in through["levels"].items():
+            lines.append(f"{level:>3} conversations  p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
+                         f"p99 {summary['p99_ms']} ms, {summary['messages_per_s']} messages/s, {summary['errors']} errors")
     return "\n".join(lines)
 
 

@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
             print("models/baseline.tar.gz is missing: `make bench` trains it (about 10 minutes, once).")
             return 2
     levels, per_level = ((1, 5), {1: 4, 5: 10}) if args.smoke else (stack.LEVELS, None)
-    report["stack"] = stack.run(models, levels=levels, per_level=per_level, rounds=1 if args.smoke else 4)
+    report["stack"] = stack.run(models, levels=levels, per_level=per_level, rounds=1 if args.smoke else 4,
+                                gateway_levels=None if args.smoke else {1: 8, 20: 100})
     print()
     print(stack.format_table(report["stack"]))
     if "baseline" in report["stack"]:

@@ -158,3 +158,34 @@ def test_production_without_secret_exits_2(monkeypatch, capsys):
     monkeypatch.delenv("VEIVISER_SECRET", raising=False)
     assert main(["telegram", "--check"]) == 2
     assert "VEIVISER_SECRET is not set" in capsys.readouterr().err
+
+
+async def test_typing_never_cancels_a_call_in_flight_and_never_holds_the_answer_long(monkeypatch):
+    """Cancelling an HTTP call inside httpx's pool could leave a turn waiting forever (seen under load)."""
+    import asyncio
+    import time
+
+    from bot.telegram import delivery
+
+    monkeypatch.setattr(delivery, "TYPING_GRACE", 0.2)
+    release, calls = asyncio.Event(), {"started": 0, "cancelled": 0, "finished": 0}
+
+    class SlowBot:
+        async def send_chat_action(self, chat_id, action):
+            calls["started"] += 1
+            try:
+                await release.wait()
+            except asyncio.CancelledError:
+                calls["cancelled"] += 1
+                raise
+            calls["finished"] += 1
+
+    sender = delivery.Delivery(SlowBot(), ChatMemory())
+    began = time.monotonic()
+    async with sender.typing(42):
+        await asyncio.sleep(0.05)  # Rasa answers quickly; "typing…" is still on its way
+    assert time.monotonic() - began < 1.0
+    release.set()
+    await asyncio.sleep(0.05)
+    assert calls == {"started": 1, "cancelled": 0, "finished": 1}
+    assert not sender._typing_tasks  # the task ended by itself and was let go
