@@ -345,3 +345,30 @@ def test_the_formatted_states_only_go_to_a_debug_log(caplog):
     assert format_states_when_debugging(states) == ""
     with caplog.at_level(logging.DEBUG, logger=""):
         assert format_states_when_debugging(states) == Policy.format_tracker_states(states) != ""
+
+
+def test_slot_mapping_validity_is_answered_as_rasa_does(dask_model):
+    import warnings
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.slot_mappings import SlotMappingType
+
+    from bot.speedups import domain as speedup
+
+    model_domain = dask_model[0].domain
+    odd = Domain.from_dict({"intents": ["greet"], "entities": ["country"], "slots": {
+        "a": {"type": "text", "mappings": [{"type": "from_entity", "entity": "no_such_entity"}]},
+        "b": {"type": "text", "mappings": [{"type": "from_intent", "intent": "no_such_intent", "value": 1}]},
+        "c": {"type": "text", "mappings": [{"type": "from_entity", "entity": "country"}]}}})
+    checked = []
+    for candidate in (model_domain, odd):
+        for slot in candidate.slots:
+            for mapping in slot.mappings:
+                kind = SlotMappingType(mapping.get("type"))
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    expected = speedup._original_check_mapping_validity(slot.name, kind, mapping, candidate)
+                    for _ in range(2):
+                        assert speedup.check_mapping_validity(slot.name, kind, mapping, candidate) == expected
+                checked.append(expected)
+    assert True in checked and False in checked

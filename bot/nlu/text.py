@@ -25,6 +25,7 @@ def _fold_char(char: str) -> str:
     return char
 
 
+@functools.lru_cache(maxsize=4096)  # every component of the NLU pipeline folds the same message
 def fold(text: str) -> str:
     """Lower-case, strip Latin diacritics, apostrophes to spaces ("can't" -> "can t"), collapse white space."""
     lowered = _APOSTROPHES.sub(" ", unicodedata.normalize("NFC", text).lower().translate(_SPELT_OUT))
