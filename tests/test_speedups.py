@@ -372,3 +372,26 @@ def test_slot_mapping_validity_is_answered_as_rasa_does(dask_model):
                         assert speedup.check_mapping_validity(slot.name, kind, mapping, candidate) == expected
                 checked.append(expected)
     assert True in checked and False in checked
+
+
+async def test_admission_lets_a_few_messages_in_at_a_time_first_come_first_served():
+    import asyncio
+
+    from bot.speedups.admission import CONCURRENT_MESSAGES, _admitting
+
+    inside, most, started = 0, 0, []
+
+    async def handle_message(agent, message):
+        nonlocal inside, most
+        inside += 1
+        most = max(most, inside)
+        started.append(message)
+        await asyncio.sleep(0.01)  # waiting for the action server
+        inside -= 1
+        return [f"answer to {message}"]
+
+    admitted = _admitting(handle_message)
+    answers = await asyncio.gather(*(admitted(None, n) for n in range(20)))
+    assert answers == [[f"answer to {n}"] for n in range(20)]
+    assert most == CONCURRENT_MESSAGES > 1
+    assert started == list(range(20))

@@ -15,12 +15,14 @@ faster; ``tests/test_speedups.py`` checks each against Rasa's own code.
 - ``heap``: the loaded model is kept out of the garbage collector's full passes.
 - ``debug_copies``: no deep copies for debug log lines that are not written.
 - ``trackers``: a tracker is copied from its state, not by replaying it.
+- ``admission``: a few messages handled at a time, the others in order of arrival.
 """
 from __future__ import annotations
 
 import os
 
 from bot.speedups import (
+    admission,
     connections,
     debug_copies,
     domain,
@@ -35,7 +37,8 @@ from bot.speedups import (
 
 SPEEDUPS = {
     module.__name__.rsplit(".", 1)[-1]: module.apply
-    for module in (validation, graph, rules, connections, states, domain, slots, heap, debug_copies, trackers)
+    for module in (validation, graph, rules, connections, states, domain, slots, heap, debug_copies, trackers,
+                   admission)
 }
 # Names of speed-ups to leave out (comma-separated), to measure what each one brings.
 SWITCH_OFF = "VEIVISER_SPEEDUPS_OFF"
