@@ -24,5 +24,8 @@ def test_bench_smoke(tmp_path):
         assert level["messages_per_s"] > 0
     assert ours["peak_rss_mb"]["rasa"] > 100 and ours["peak_rss_mb"]["action_server"] > 10
     assert ours["ready_s"] > 0
+    through_gateway = ours["gateway"]["levels"]["1"]
+    assert through_gateway["messages"] == 10 and through_gateway["errors"] == 0  # 2 conversations of 5 messages
+    assert 0 < through_gateway["p50_ms"] <= through_gateway["p99_ms"] and ours["peak_rss_mb"]["gateway"] > 10
     assert report["directory"]["lookup_ms"]["p99"] > 0 and report["language_detection"]["right"] > 0
-    assert "p95 ms" in result.stdout and "peak RSS" in result.stdout
+    assert "p95 ms" in result.stdout and "peak RSS" in result.stdout and "through the Telegram gateway" in result.stdout
