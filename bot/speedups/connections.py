@@ -7,8 +7,8 @@ loop, kept open across requests. Idle connections are dropped after two
 seconds, well before the action server's own keep-alive limit (Sanic: five
 seconds), so a request never goes out on a connection the server is closing.
 Request bodies (the whole tracker, for every custom action) are written with
-ujson, which Rasa and Sanic already depend on: the same JSON, three times
-faster than the standard library's.
+ujson, which Rasa and Sanic already depend on: the same JSON, about twice as
+fast as the standard library's (0.20 → 0.09 ms for a 50-event tracker here).
 """
 from __future__ import annotations
 
