@@ -395,3 +395,22 @@ async def test_admission_lets_a_few_messages_in_at_a_time_first_come_first_serve
     assert answers == [[f"answer to {n}"] for n in range(20)]
     assert most == CONCURRENT_MESSAGES > 1
     assert started == list(range(20))
+
+
+@pytest.mark.parametrize("off", ["", "rules,admission", "no_such_speedup"])
+def test_speedups_can_be_switched_off_one_by_one(off):
+    import subprocess
+    import sys
+
+    code = ("from bot import speedups; from rasa.core.policies.rule_policy import RulePolicy;"
+            "print(','.join(speedups.apply()), RulePolicy._get_possible_keys.__module__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                            env={**__import__("os").environ, "VEIVISER_SPEEDUPS_OFF": off})
+    if off == "no_such_speedup":
+        assert result.returncode != 0 and "no speed-up named no_such_speedup" in result.stderr
+        return
+    applied, rule_module = result.stdout.split()
+    from bot.speedups import SPEEDUPS
+
+    assert applied.split(",") == [name for name in SPEEDUPS if name not in off.split(",")]
+    assert rule_module == ("rasa.core.policies.rule_policy" if "rules" in off else "bot.speedups.rules")

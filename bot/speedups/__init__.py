@@ -1,7 +1,7 @@
 """Measured speed-ups for Rasa 3.6's server, applied by ``bot.serve`` before it starts.
 
 Each module replaces one hot spot found by profiling the server under load
-(py-spy, README "Design measurements") with code that gives the same results
+(py-spy; README "Where the time went" has what each one brings) with code that gives the same results
 faster; ``tests/test_speedups.py`` checks each against Rasa's own code.
 
 - ``validation``: validators for the action server's responses built once,
@@ -10,10 +10,10 @@ faster; ``tests/test_speedups.py`` checks each against Rasa's own code.
 - ``rules``: RulePolicy looks only at rules whose last state can match.
 - ``connections``: one kept-open connection pool to the action server.
 - ``states``: each tracker remembers the dialogue states already described.
-- ``domain``: whether the domain is empty is asked once, not per message.
+- ``domain``: whether the domain is empty, and slot mappings' validity, asked once.
 - ``slots``: slots are copied without ``copy``'s generic machinery.
 - ``heap``: the loaded model is kept out of the garbage collector's full passes.
-- ``debug_copies``: no deep copies for debug log lines that are not written.
+- ``debug_copies``: no deep copies or formatting for debug log lines that are not written.
 - ``trackers``: a tracker is copied from its state, not by replaying it.
 - ``admission``: a few messages handled at a time, the others in order of arrival.
 """
