@@ -414,3 +414,26 @@ def test_speedups_can_be_switched_off_one_by_one(off):
 
     assert applied.split(",") == [name for name in SPEEDUPS if name not in off.split(",")]
     assert rule_module == ("rasa.core.policies.rule_policy" if "rules" in off else "bot.speedups.rules")
+
+
+async def test_acute_danger_does_not_queue_behind_other_messages():
+    import asyncio
+    from types import SimpleNamespace
+
+    from bot.speedups.admission import CONCURRENT_MESSAGES, _admitting
+
+    started, release = [], asyncio.Event()
+
+    async def handle_message(agent, message):
+        started.append(message.text)
+        await release.wait()
+        return []
+
+    admitted = _admitting(handle_message)
+    texts = [f"question {n}" for n in range(CONCURRENT_MESSAGES + 3)] + ["he is going to kill me"]
+    tasks = [asyncio.ensure_future(admitted(None, SimpleNamespace(text=t))) for t in texts]
+    await asyncio.sleep(0.05)
+    assert started == [*texts[:CONCURRENT_MESSAGES], "he is going to kill me"]  # the others still wait
+    release.set()
+    await asyncio.gather(*tasks)
+    assert sorted(started) == sorted(texts)

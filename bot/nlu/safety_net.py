@@ -41,6 +41,7 @@ def load_patterns(path: Path = KEYWORDS_PATH) -> tuple[tuple[str, Pattern[str]],
     return tuple(compiled)
 
 
+@functools.lru_cache(maxsize=1024)  # asked before admission (bot.speedups.admission) and again in the pipeline
 def match_emergency(text: str) -> str | None:
     """The language whose pattern matched ``text``, or None."""
     folded = fold(text)

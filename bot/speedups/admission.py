@@ -7,7 +7,11 @@ need a custom action took twice as long as the others. Letting only
 ``CONCURRENT_MESSAGES`` messages in at once — enough to keep the processor
 busy while some wait for the action server — serves messages closer to
 first come, first served: the same throughput, with the slowest replies
-much less slow (README "Design measurements").
+much less slow (README "Where the time went").
+
+A message that the safety net's keywords mark as acute danger never waits
+in that queue: it goes straight in, so the emergency numbers are not held up
+by other people's questions.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ import asyncio
 import functools
 import os
 from typing import Any
+
+from bot.nlu.safety_net import match_emergency
 
 CONCURRENT_MESSAGES = int(os.environ.get("VEIVISER_CONCURRENT_MESSAGES", "4"))
 
@@ -24,6 +30,8 @@ def _admitting(handle_message: Any) -> Any:
 
     @functools.wraps(handle_message)
     async def admitted(self: Any, message: Any) -> Any:
+        if urgent(message):
+            return await handle_message(self, message)
         loop = asyncio.get_running_loop()
         gate = gates.get(loop)
         if gate is None:
@@ -32,6 +40,11 @@ def _admitting(handle_message: Any) -> Any:
             return await handle_message(self, message)
 
     return admitted
+
+
+def urgent(message: Any) -> bool:
+    text = getattr(message, "text", None)
+    return isinstance(text, str) and match_emergency(text) is not None
 
 
 def apply() -> None:
