@@ -139,16 +139,7 @@ class Stack:
         return bool(self._processes) and all(process.poll() is None for process in self._processes)
 
     def stop(self) -> None:
-        for process in self._processes:
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        for process in self._processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_groups(self._processes)
         self._processes.clear()
 
     def __enter__(self) -> Stack:
@@ -156,6 +147,20 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def stop_groups(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM each process group, then wait for all (SIGKILL after 15 s)."""
+    for process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def send(client: httpx.Client, webhook: str, sender: str, text: str, language_code: str | None = None) -> list:

@@ -12,11 +12,8 @@ has varies, as Rasa picks one of a response's variants at random.)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
-import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -28,7 +25,7 @@ from aiohttp import web
 
 from bot import paths
 from bot.benchmarks.stack import CONVERSATIONS, Load, peak_rss_mb
-from bot.stack import free_port, quiet_environment
+from bot.stack import free_port, quiet_environment, stop_groups
 
 TOKEN = "123456789:BenchmarkStandInToken_abcdefghijklmno"
 BOT = {"id": 123456789, "is_bot": True, "first_name": "Veiviser", "username": "veiviser_bench_bot"}
@@ -111,14 +108,7 @@ class Gateway:
                                             start_new_session=True)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_groups([self.process])
 
 
 def _update(update_id: int, chat_id: int, language: str, text: str) -> dict:
