@@ -17,22 +17,34 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: help setup train chat run test eval bench lint messages clean
+# Every installed version is pinned in requirements.lock (`make lock` refreshes it).
+LOCK       := requirements.lock
+UV         := uv==0.13.9
+
+.PHONY: help setup train chat run test eval bench lint messages lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed $(CATALOGUES)  ## create .venv (Python 3.10), install, compile catalogues
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
 	  echo "error: Veiviser needs Python 3.10 (Rasa 3.6 supports 3.8-3.10; python-telegram-bot 22 needs >= 3.10)." >&2; \
 	  echo "       Install it (e.g. 'pyenv install 3.10') or run 'make setup PYTHON=/path/to/python3.10'." >&2; \
 	  exit 1; fi
 	[ -x $(PY) ] || "$(PYTHON)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip wheel  # not setuptools: Rasa 3.6 pins it (pkg_resources)
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet --constraint $(LOCK) -e ".[test]"
 	touch $@
+
+# The whole dependency set resolved once for Linux x86-64 and Python 3.10, with uv's
+# resolver (pinned above); `make setup` installs within it, so a clone builds the
+# same environment in three months. Refresh deliberately, then run `make test`.
+lock: $(VENV)/.installed  ## re-resolve every dependency into requirements.lock
+	$(PY) -m pip install --quiet "$(UV)"
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.10 \
+	  --python-platform x86_64-unknown-linux-gnu --no-header --output-file $(LOCK)
 
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile --input-file $< --output-file $@ --statistics

@@ -11,8 +11,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import babel
+
     from bot.nlu.names import NAMES_FILE, build_index
 
-    NAMES_FILE.write_text(json.dumps(build_index(), ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    index = {**build_index(), "babel": babel.__version__}
+    NAMES_FILE.write_text(json.dumps(index, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(f"written {NAMES_FILE}")
     return 0

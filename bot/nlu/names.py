@@ -53,6 +53,13 @@ def build_index() -> dict[str, dict[str, str]]:
     return {"languages": build_language_names(), "countries": build_country_names()}
 
 
+def stored_babel_version() -> str | None:
+    """The Babel release names.json was built with: CLDR renames languages between releases
+    (Babel 2.19 calls Italian "tiếng Ý", no longer "tiếng Italy"), so the index is
+    only comparable with the Babel that built it — the one requirements.lock pins."""
+    return _stored().get("babel")
+
+
 def build_language_names() -> dict[str, str]:
     """Folded language name -> language code, for every language we know of.
 
