@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from rasa_sdk import Tracker
 
-from bot.directory import COUNTRIES
+from bot.contract import valid_entity
 from bot.language import load_config, negotiate
 
 NEEDS_PATH = Path(__file__).resolve().parent / "needs.yml"
@@ -42,7 +42,13 @@ def language(tracker: Tracker) -> str:
 
 def country(tracker: Tracker) -> str | None:
     value = tracker.get_slot("country")
-    return value if value in COUNTRIES else None
+    return value if valid_entity("country", value) else None
+
+
+def slot(tracker: Tracker, name: str) -> str | None:
+    """A slot that holds an entity value, or None when the value is not a valid one (bot.contract)."""
+    value = tracker.get_slot(name)
+    return value if valid_entity(name, value) else None
 
 
 def role(tracker: Tracker) -> str:
@@ -59,7 +65,8 @@ def text(tracker: Tracker) -> str:
 
 
 def entity(tracker: Tracker, name: str) -> str | None:
+    """The latest message's entity ``name``, if its value is valid (bot.contract)."""
     for found in (tracker.latest_message or {}).get("entities") or []:
-        if found.get("entity") == name and found.get("value"):
-            return str(found["value"])
+        if isinstance(found, dict) and found.get("entity") == name and valid_entity(name, found.get("value")):
+            return found["value"]
     return None

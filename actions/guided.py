@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.contract import EXPLOITATION_FORMS, intent_payload
 from bot.directory import Snapshot
 from bot.directory.present import sourced_text
 from bot.i18n import phrase
@@ -55,6 +56,7 @@ def staff_routing(tracker: Tracker, language: str, snapshot: Snapshot, country: 
     danger = tracker.get_slot("sr_danger") == "yes"
     minor = tracker.get_slot("sr_minor") in ("yes", "unsure")
     form = tracker.get_slot("sr_exploitation")
+    form = form if form in EXPLOITATION_FORMS else None
     steps = ["sr_step_police"] if danger else []
     steps += (["sr_step_child"] if minor else []) + ["sr_step_talk", "sr_step_contact", "sr_step_document"]
     lines = [phrase(language, "sr_steps_intro")] + [
@@ -79,6 +81,18 @@ def staff_routing(tracker: Tracker, language: str, snapshot: Snapshot, country: 
 
 
 RESULTS = {"self_check_result": self_check, "staff_routing_result": staff_routing}
+
+
+def in_danger(result: str, tracker: Tracker) -> bool:
+    """Whether the answers so far mean danger (threats or violence; immediate danger for staff).
+
+    Then the emergency numbers come first, before any question about the place.
+    """
+    if result == "self_check_result":
+        return tracker.get_slot("sc_threats") == "yes"
+    if result == "staff_routing_result":
+        return tracker.get_slot("sr_danger") == "yes"
+    return False
 
 
 class _Result(Action, abc.ABC):
@@ -107,20 +121,20 @@ class ActionStaffRoutingResult(_Result):
 
 # The questions --------------------------------------------------------------
 QUESTIONS = [f"sc_{sign}" for sign in SIGNS] + ["sr_danger", "sr_minor"]
-EXPLOITATION_CHOICES = ("sexual", "labour", "begging", "criminal", "organ_removal", "forced_marriage", "unknown")
+EXPLOITATION_CHOICES = EXPLOITATION_FORMS
 
 
 def question_buttons(slot: str, language: str) -> list[dict[str, str]]:
     if slot == "sr_exploitation":
         choices = [
             {"title": phrase(language, f"button_exploitation_{choice}"),
-             "payload": f'/staff_suspect_case{{"exploitation":"{choice}"}}'}
+             "payload": intent_payload("staff_suspect_case", exploitation=choice)}
             for choice in EXPLOITATION_CHOICES
         ]
     else:
-        choices = [{"title": phrase(language, f"button_{key}"), "payload": f"/{intent}"}
+        choices = [{"title": phrase(language, f"button_{key}"), "payload": intent_payload(intent)}
                    for key, intent in (("yes", "affirm"), ("no", "deny"), ("unsure", "unsure"))]
-    return choices + [{"title": phrase(language, "button_stop"), "payload": "/stop_flow"}]
+    return choices + [{"title": phrase(language, "button_stop"), "payload": intent_payload("stop_flow")}]
 
 
 class _Ask(Action, abc.ABC):

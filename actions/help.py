@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from actions.answers import guidance_answer, need_answer, rights_answer
-from actions.guided import RESULTS, Extras
+from actions.guided import RESULTS, Extras, in_danger
 from actions.location import ask_country, ask_place, ask_which, describe, locate
 from bot.directory import Snapshot, default_store
 from bot.i18n import phrase
@@ -38,11 +38,15 @@ def answer(
     language = context.language(tracker)
     location = locate(tracker, snapshot)
     events = events + location.events
+    if skipped is None:
+        skipped = bool(tracker.get_slot("location_skipped"))
+    needs_place = location.ambiguous or location.country is None or (
+        spec.place == "municipality" and location.municipality is None and not skipped)
+    if needs_place and in_danger(intent, tracker):
+        dispatcher.utter_message(response="utter_emergency")  # 112 first, before asking where
     if location.ambiguous:
         ask_which(dispatcher, language, location.ambiguous, snapshot)
         return events + [SlotSet("pending_intent", intent)]
-    if skipped is None:
-        skipped = bool(tracker.get_slot("location_skipped"))
     if location.country is None:
         # a town names its country too; after "I don't know", ask for the country alone
         if spec.place == "municipality" and not skipped:

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from bot.directory import Snapshot
+from bot.contract import intent_payload
 from bot.directory.present import place_name
 from bot.i18n import phrase
 
@@ -45,14 +46,14 @@ def locate(tracker: Tracker, snapshot: Snapshot) -> Location:
     if named and named != remembered:
         # a new country makes an earlier municipality meaningless
         return Location(named, None, [], [SlotSet("country", named), SlotSet("municipality", None)])
-    municipality = tracker.get_slot("municipality") if country else None
+    municipality = context.slot(tracker, "municipality") if country else None
     return Location(country, municipality, [], [])
 
 
 def ask_place(dispatcher: CollectingDispatcher, language: str) -> None:
     dispatcher.utter_message(
         text=phrase(language, "ask_place"),
-        buttons=[{"title": phrase(language, "button_dont_know"), "payload": "/skip_location"}],
+        buttons=[{"title": phrase(language, "button_dont_know"), "payload": intent_payload("skip_location")}],
     )
 
 
@@ -60,7 +61,7 @@ def ask_country(dispatcher: CollectingDispatcher, language: str) -> None:
     dispatcher.utter_message(
         text=phrase(language, "ask_country"),
         buttons=[
-            {"title": phrase(language, key), "payload": f'/inform_location{{"country":"{code}"}}'}
+            {"title": phrase(language, key), "payload": intent_payload("inform_location", country=code)}
             for code, key in COUNTRY_BUTTONS
         ],
     )
@@ -72,7 +73,7 @@ def ask_which(dispatcher: CollectingDispatcher, language: str, places: list, sna
     for place in places[:8]:
         county = directory.countries[place.country].counties.get(place.county or "")
         title = f"{place.name} ({county.name})" if county else f"{place.name} ({place.country})"
-        payload = f'/inform_location{{"municipality":"{place.code}","country":"{place.country}"}}'
+        payload = intent_payload("inform_location", municipality=place.code, country=place.country)
         buttons.append({"title": title, "payload": payload})
     dispatcher.utter_message(text=phrase(language, "which_place", place=places[0].name), buttons=buttons)
 

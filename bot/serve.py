@@ -5,6 +5,8 @@
   for nothing. Blocking the import makes TensorFlow take its own fallback.
 - ``bot.speedups`` replaces measured hot spots of the server with faster
   code that gives the same results.
+- ``bot.action_guard`` gives custom actions a few seconds, and the user a
+  notice with the emergency numbers when one fails.
 - ``bot.server_logs`` keeps message texts, slot values and traceback locals
   out of the server's logs.
 
@@ -16,9 +18,10 @@ sys.modules.setdefault("jax", None)
 
 from rasa.__main__ import main  # noqa: E402 - the block above must come first
 
-from bot import server_logs, speedups  # noqa: E402
+from bot import action_guard, server_logs, speedups  # noqa: E402
 
 if __name__ == "__main__":
     server_logs.apply()
+    action_guard.apply()
     speedups.apply()
     main()

@@ -21,8 +21,30 @@ import httpx
 import yaml
 
 from bot import paths
+from bot.contract import LANGUAGE_CODE, PAYLOAD_FLAG
 
 READY_TIMEOUT = 180.0
+FIRST_RESTART_DELAY = 1.0  # seconds; doubles after each quick failure
+MAX_RESTART_DELAY = 30.0
+HEALTHY_AFTER = 60.0  # a server that ran this long before it died starts again at once
+
+
+@dataclass
+class Backoff:
+    """When a dead server may be started again: at once the first time, then less and less often."""
+
+    delay: float = 0.0
+    next_at: float = 0.0
+    started_at: float = 0.0
+
+    def due(self, now: float) -> bool:
+        return now >= self.next_at
+
+    def restarted(self, now: float) -> None:
+        quick = now - self.started_at < HEALTHY_AFTER
+        self.delay = min(MAX_RESTART_DELAY, max(FIRST_RESTART_DELAY, self.delay * 2)) if quick else 0.0
+        self.started_at = now
+        self.next_at = now + self.delay
 
 
 def free_port() -> int:
@@ -53,6 +75,8 @@ class Stack:
     endpoints: Path = paths.ENDPOINTS
     _processes: list[subprocess.Popen] = field(default_factory=list)
     _by_name: dict[str, subprocess.Popen] = field(default_factory=dict)
+    _args: dict[str, list[str]] = field(default_factory=dict)
+    _backoff: dict[str, Backoff] = field(default_factory=dict)
 
     @property
     def action_process(self) -> subprocess.Popen:
@@ -79,7 +103,8 @@ class Stack:
         return target
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
-        with open(self.log_dir / f"{name}.log", "wb") as log:  # the child keeps its own copy
+        self._args[name] = args
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
             process = subprocess.Popen(
                 [sys.executable, "-m", *args],
                 cwd=paths.ROOT,
@@ -97,7 +122,7 @@ class Stack:
         if not self.model.exists():
             raise FileNotFoundError(f"{self.model}: no trained model (run `make train`)")
         if self.with_actions:
-            self._spawn("actions", ["rasa_sdk", "--actions", "actions", "--port", str(self.action_port)])
+            self._spawn("actions", ["bot.action_server", "--port", str(self.action_port)])
         self._spawn(
             "rasa",
             [
@@ -135,8 +160,33 @@ class Stack:
         raise TimeoutError(f"the assistant was not ready after {timeout:.0f} s; see the logs in {self.log_dir}")
 
     def running(self) -> bool:
-        """True while every server of the stack is alive (``veiviser run`` watches this)."""
+        """True while every server of the stack is alive."""
         return bool(self._processes) and all(process.poll() is None for process in self._processes)
+
+    def restart_dead(self, now: float | None = None) -> list[str]:
+        """Start again each server that has exited (``veiviser run`` asks every second); returns their names.
+
+        Emergencies must get through: the emergency answer needs only Rasa, and
+        while Rasa is down the gateway answers with the emergency numbers, so
+        the service stays up and each dead server comes back, with a growing
+        pause between quick failures (1, 2, 4 … 30 s) so a server that cannot
+        start does not take the machine with it.
+        """
+        now = time.monotonic() if now is None else now
+        restarted = []
+        for name, process in list(self._by_name.items()):
+            if process.poll() is None:
+                continue
+            backoff = self._backoff.setdefault(name, Backoff(started_at=now - HEALTHY_AFTER))
+            if not backoff.due(now):
+                continue
+            print(f"veiviser: the {name} server stopped (exit status {process.returncode}); starting it again.",
+                  file=sys.stderr)
+            self._processes.remove(process)
+            self._spawn(name, self._args[name])
+            backoff.restarted(now)
+            restarted.append(name)
+        return restarted
 
     def stop(self) -> None:
         stop_groups(self._processes)
@@ -163,11 +213,16 @@ def stop_groups(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
-def send(client: httpx.Client, webhook: str, sender: str, text: str, language_code: str | None = None) -> list:
-    """One message over Rasa's REST channel; returns the bot's messages."""
-    body = {"sender": sender, "message": text}
-    if language_code:
-        body["metadata"] = {"language_code": language_code}
+def send(client: httpx.Client, webhook: str, sender: str, text: str, language_code: str | None = None,
+         payload: bool = False) -> list:
+    """One message over Rasa's REST channel; returns the bot's messages.
+
+    ``payload``: the text is a button's payload (the assistant's own), not typed words.
+    """
+    metadata: dict = {LANGUAGE_CODE: language_code} if language_code else {}
+    if payload:
+        metadata[PAYLOAD_FLAG] = True
+    body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
     response = client.post(webhook, json=body, timeout=30)
     response.raise_for_status()
     return response.json()

@@ -17,11 +17,29 @@ objects, 5 KB as compressed text, measured in the server), so a conversation qui
 ``compact_after_minutes`` (default 10) is turned into Rasa's JSON text,
 compressed, and back into objects when it goes on.
 
+Two more promises are kept here, at the end of every turn, because the
+store sees every turn whatever else failed (the action server may be down):
+
+- **Form answers do not outlive their form.** The answers of a guided form
+  (its ``required_slots`` in the domain) are erased as soon as the form is
+  neither active nor waiting to give its result (``pending_intent`` =
+  ``<form name without _form>_result``, while the user is asked for their
+  place): after the result, after "stop", after leaving the form with
+  another question. "Nothing you answered is kept" is then true, and a
+  self-check started again asks every question again.
+- **A conversation has a bounded size.** Past ``max_events`` events, it is
+  rebuilt from its current slots and active form plus its last
+  ``keep_turns`` user turns (what the rules look at), so neither memory nor
+  the time per message grows with the length of a conversation. Retention
+  is unchanged (it runs from the last event).
+
 Configured in endpoints.yml:
     tracker_store:
       type: bot.tracker_store.ForgetfulTrackerStore
       retention_hours: 24
       compact_after_minutes: 10
+      max_events: 300
+      keep_turns: 10
 """
 from __future__ import annotations
 
@@ -32,20 +50,63 @@ import zlib
 from typing import Any
 
 from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 logger = logging.getLogger(__name__)
 FORGET_INTENT = "forget_me"
 SWEEP_SECONDS = 60.0
 COMPACT_CHECK_SECONDS = 30.0
+PENDING_SLOT = "pending_intent"
 
 
 def asked_to_forget(tracker: DialogueStateTracker) -> bool:
     message = tracker.latest_message
     return bool(message and (message.intent or {}).get("name") == FORGET_INTENT)
+
+
+def form_answers(domain: Domain) -> dict[str, tuple[str, ...]]:
+    """Each form's answer slots (its required slots), from the domain."""
+    return {name: tuple((spec or {}).get("required_slots") or ()) for name, spec in (domain.forms or {}).items()}
+
+
+def drop_finished_answers(tracker: DialogueStateTracker, answers: dict[str, tuple[str, ...]]) -> int:
+    """Erase the answers of every form that is neither active nor waiting to give its result; returns how many."""
+    active = tracker.active_loop_name
+    pending = tracker.get_slot(PENDING_SLOT)
+    dropped = 0
+    for form, slots in answers.items():
+        if form == active or pending == form.removesuffix("_form") + "_result":
+            continue
+        for slot in slots:
+            if tracker.get_slot(slot) is not None:
+                tracker.update(SlotSet(slot, None))
+                dropped += 1
+    return dropped
+
+
+def trimmed(tracker: DialogueStateTracker, domain: Domain, keep_turns: int) -> DialogueStateTracker:
+    """The same conversation state with only the last ``keep_turns`` user turns of history."""
+    events = list(tracker.events)
+    turns = [index for index, event in enumerate(events) if isinstance(event, UserUttered)]
+    if len(turns) <= keep_turns:
+        return tracker
+    start = turns[-keep_turns]
+    before = events[start - 1] if start else None
+    if isinstance(before, ActionExecuted) and before.action_name == ACTION_LISTEN_NAME:
+        start -= 1
+    at = events[start].timestamp
+    # The current values first: the kept events set what they set again, so the
+    # state after them is the state now (README "Reliability").
+    head: list[Event] = [ActionExecuted(ACTION_SESSION_START_NAME, timestamp=at), SessionStarted(timestamp=at)]
+    head += [SlotSet(name, slot.value, timestamp=at) for name, slot in tracker.slots.items()
+             if slot.value != slot.initial_value]
+    if tracker.active_loop_name:
+        head.append(ActiveLoop(tracker.active_loop_name, timestamp=at))
+    return DialogueStateTracker.from_events(tracker.sender_id, head + events[start:], domain.slots,
+                                            max_event_history=tracker._max_event_history)
 
 
 def _sessions(tracker: DialogueStateTracker) -> int:
@@ -60,6 +121,8 @@ class ForgetfulTrackerStore(InMemoryTrackerStore):
         event_broker: Any = None,
         retention_hours: float = 24.0,
         compact_after_minutes: float = 10.0,
+        max_events: int = 300,
+        keep_turns: int = 10,
         sweep_seconds: float = SWEEP_SECONDS,
         host: Any = None,
         **kwargs: Any,
@@ -67,6 +130,8 @@ class ForgetfulTrackerStore(InMemoryTrackerStore):
         super().__init__(domain, event_broker, **kwargs)
         self.retention_seconds = float(retention_hours) * 3600
         self.compact_after_seconds = float(compact_after_minutes) * 60
+        self.max_events = int(max_events)
+        self.keep_turns = int(keep_turns)
         self._last_compaction = time.time()
         self._last_seen: dict[str, float] = {}
         self._stop = threading.Event()
@@ -79,7 +144,11 @@ class ForgetfulTrackerStore(InMemoryTrackerStore):
             self.erase(tracker.sender_id)
             logger.info("A conversation was erased on the user's request.")
             return
+        if self.domain is not None:
+            drop_finished_answers(tracker, form_answers(self.domain))
         await self.stream_events(tracker)
+        if len(tracker.events) > self.max_events:
+            tracker = trimmed(tracker, self.domain, self.keep_turns)
         self.store[tracker.sender_id] = tracker
         last = tracker.events[-1].timestamp if tracker.events else time.time()
         self._last_seen[tracker.sender_id] = last

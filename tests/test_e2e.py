@@ -44,7 +44,8 @@ def talk(stack):
     sender = uuid.uuid4().hex
 
     def _talk(text, language_code=None):
-        return send(client, stack.webhook, sender, text, language_code)
+        """A text starting with "/" stands for pressing the button with that payload."""
+        return send(client, stack.webhook, sender, text, language_code, payload=text.startswith("/"))
 
     yield _talk
     client.close()

@@ -29,6 +29,22 @@ async def test_threats_bring_the_emergency_numbers_first(sdk_tracker, run_action
     assert messages[0]["response"] == "utter_emergency"
 
 
+async def test_threats_bring_the_emergency_numbers_before_asking_where(sdk_tracker, run_action, slots_of):
+    """A person who does not know or will not say where they are still gets 112 at once."""
+    for place in ({}, {"country": "NO"}):
+        tracker = sdk_tracker("yes", "affirm", slots={**answers(threats="yes"), **place})
+        messages, events = await run_action(ActionSelfCheckResult(), tracker)
+        assert messages[0]["response"] == "utter_emergency"
+        assert messages[1]["text"] in (phrase("en", "ask_place"), phrase("en", "ask_country"))
+
+
+async def test_staff_danger_brings_the_emergency_numbers_before_asking_where(sdk_tracker, run_action):
+    tracker = sdk_tracker("yes", "affirm", slots=routing("yes", "no"))
+    messages, _ = await run_action(ActionStaffRoutingResult(), tracker)
+    assert messages[0]["response"] == "utter_emergency"
+    assert messages[1]["text"] == phrase("en", "ask_place")
+
+
 async def test_self_check_with_no_signs_still_offers_help(sdk_tracker, run_action, slots_of):
     tracker = sdk_tracker("no", "deny", slots={**answers(), "country": "DK", "municipality": "0101"})
     messages, _ = await run_action(ActionSelfCheckResult(), tracker)

@@ -101,3 +101,59 @@ async def test_compaction_runs_from_saving(store, domain, monkeypatch):
     monkeypatch.setattr(tracker_store, "COMPACT_CHECK_SECONDS", 0.0)
     await store.save(tracker(domain, "hugo", "greet"))
     assert isinstance(store.store["gina"], bytes)
+
+
+def self_check_turn(domain, sender, answers, active=True, pending=None):
+    events = [ActionExecuted("action_listen"), UserUttered("/affirm", {"name": "affirm", "confidence": 1.0})]
+    events += [SlotSet(slot, value) for slot, value in answers.items()]
+    if pending:
+        events.append(SlotSet("pending_intent", pending))
+    if active:
+        from rasa.shared.core.events import ActiveLoop
+
+        events.append(ActiveLoop("self_check_form"))
+    return DialogueStateTracker.from_events(sender, events, slots=domain.slots)
+
+
+async def test_form_answers_are_kept_while_the_form_runs(store, domain):
+    await store.save(self_check_turn(domain, "a", {"sc_deception": "yes", "sc_documents": "no"}))
+    kept = await store.retrieve("a")
+    assert kept.get_slot("sc_deception") == "yes" and kept.get_slot("sc_documents") == "no"
+
+
+async def test_form_answers_wait_for_the_place_then_go(store, domain):
+    await store.save(self_check_turn(domain, "a", {"sc_threats": "yes"}, active=False, pending="self_check_result"))
+    assert (await store.retrieve("a")).get_slot("sc_threats") == "yes", "the result still needs them"
+    await store.save(self_check_turn(domain, "b", {"sc_threats": "yes"}, active=False, pending="find_shelter"))
+    assert (await store.retrieve("b")).get_slot("sc_threats") is None
+
+
+async def test_form_answers_are_erased_when_the_form_is_left(store, domain):
+    """After stop or another question the form is no longer active: nothing answered is kept."""
+    await store.save(self_check_turn(domain, "a", {"sc_deception": "yes", "sc_documents": "yes"}, active=False))
+    left = await store.retrieve("a")
+    assert left.get_slot("sc_deception") is None and left.get_slot("sc_documents") is None
+    assert left.get_slot("country") is None or left.get_slot("country") == "NO"
+
+
+async def test_a_long_conversation_is_bounded_and_keeps_its_state(domain):
+    from rasa.shared.core.events import ActiveLoop, BotUttered
+
+    store = ForgetfulTrackerStore(domain, retention_hours=1, sweep_seconds=0, max_events=60, keep_turns=4)
+    events = [SlotSet("country", "SE"), SlotSet("language", "sv"), SlotSet("municipality", "1280")]
+    for turn in range(40):
+        events += [ActionExecuted("action_listen"),
+                   UserUttered(f"message number {turn}", {"name": "greet", "confidence": 1.0}),
+                   ActionExecuted("utter_greet"), BotUttered(f"answer {turn}")]
+    events += [ActiveLoop("staff_routing_form"), SlotSet("sr_danger", "no")]
+    long = DialogueStateTracker.from_events("long", events, slots=domain.slots)
+    await store.save(long)
+    kept = await store.retrieve("long")
+    assert len(kept.events) < 60
+    assert kept.get_slot("country") == "SE" and kept.get_slot("municipality") == "1280"
+    assert kept.get_slot("language") == "sv" and kept.get_slot("sr_danger") == "no"
+    assert kept.active_loop_name == "staff_routing_form"
+    assert kept.latest_message.text == "message number 39"
+    texts = [e.text for e in kept.events if isinstance(e, UserUttered)]
+    assert texts == [f"message number {n}" for n in range(36, 40)]
+    store.stop()

@@ -54,9 +54,10 @@ def converse(webhook: str, language_code: str | None, lines=None) -> None:
             if text.startswith("/lang "):
                 language_code = text.split(maxsplit=1)[1]
                 continue
-            if text.isdigit() and 0 < int(text) <= len(payloads):
+            pressed = text.isdigit() and 0 < int(text) <= len(payloads)
+            if pressed:
                 text = payloads[int(text) - 1]
-            payloads = render(send(client, webhook, sender, text, language_code))
+            payloads = render(send(client, webhook, sender, text, language_code, payload=pressed))
 
 
 def _prompt_lines():

@@ -4,8 +4,9 @@ Checks the gateway's configuration first (without TELEGRAM_BOT_TOKEN it says
 what is missing and exits with status 2), starts the action server and Rasa
 on free ports of 127.0.0.1 (bot.stack, as ``veiviser chat`` does), then runs
 the gateway in this process against that Rasa (RASA_URL is not used). Ctrl-C
-or SIGTERM stops all three; if the action server or Rasa dies, the gateway
-stops too and the exit status is 1.
+or SIGTERM stops all three. If the action server or Rasa dies, it is started
+again (with a growing pause after quick failures); meanwhile the gateway
+answers with the emergency numbers (Rasa down) or Rasa does (actions down).
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         stack.start()
         print(f"Rasa is ready (logs in {stack.log_dir}); starting the Telegram gateway. "
               "Ctrl-C or SIGTERM stops all three.", file=sys.stderr)
-        return run_gateway(dataclasses.replace(config, rasa_url=stack.rasa_url), alive=stack.running)
+        return run_gateway(dataclasses.replace(config, rasa_url=stack.rasa_url), supervise=stack.restart_dead)
     except KeyboardInterrupt:
         return 130
     except (RuntimeError, TimeoutError) as error:

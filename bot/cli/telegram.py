@@ -38,8 +38,8 @@ def read_config(command: str):
         return None
 
 
-def run_gateway(config, alive: Callable[[], bool] | None = None) -> int:
-    """Run the gateway until SIGINT or SIGTERM, or until ``alive()`` turns false; the exit status."""
+def run_gateway(config, supervise: Callable[[], object] | None = None) -> int:
+    """Run the gateway until SIGINT or SIGTERM; the exit status. ``supervise()`` is called every second."""
     from telegram.error import InvalidToken, NetworkError
 
     from bot.telegram.app import serve
@@ -49,24 +49,22 @@ def run_gateway(config, alive: Callable[[], bool] | None = None) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        status = 0
 
         async def watch() -> None:
-            nonlocal status
             while not stop.is_set():
                 await asyncio.sleep(1)
-                if not alive():
-                    logger.error("The action server or Rasa stopped; stopping the gateway too.")
-                    status = 1
-                    stop.set()
+                try:
+                    supervise()
+                except Exception as error:  # noqa: BLE001 - keep serving; try again in a second
+                    logger.error("Restarting a server failed: %s", type(error).__name__)
 
-        watcher = asyncio.create_task(watch()) if alive else None
+        watcher = asyncio.create_task(watch()) if supervise else None
         try:
             await serve(config, stop)
         finally:
             if watcher is not None:
                 watcher.cancel()
-        return status
+        return 0
 
     try:
         return asyncio.run(main())

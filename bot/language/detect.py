@@ -54,7 +54,10 @@ def detect(text: object) -> str | None:
     stripped = text.strip()
     if len(stripped) < MIN_CHARACTERS:
         return None
-    scores = confidences(stripped)
+    try:
+        scores = confidences(stripped)
+    except (UnicodeError, ValueError):  # e.g. a lone surrogate from a client that skipped the channel's clean-up
+        return None
     if not scores:
         return None
     best = max(scores, key=scores.get)

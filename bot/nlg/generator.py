@@ -18,6 +18,7 @@ from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.contract import intent_payload
 from bot.i18n import lookup
 from bot.language import load_config, negotiate
 
@@ -34,6 +35,7 @@ SAFETY_CRITICAL = frozenset(
     {
         "utter_emergency",
         "utter_emergency_followup",
+        "utter_action_failed",
         "utter_privacy",
         "utter_forget_done",
         "utter_language_choice",
@@ -65,7 +67,7 @@ def available_languages(language: str) -> str:
 
 def language_menu_buttons() -> list[dict[str, str]]:
     return [
-        {"title": own_name(code), "payload": f'/choose_language{{"language":"{code}"}}'}
+        {"title": own_name(code), "payload": intent_payload("choose_language", language=code)}
         for code in load_config().shipped
     ]
 

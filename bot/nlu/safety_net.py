@@ -8,47 +8,16 @@ language: the writer may not use the language we think) gets the intent
 """
 from __future__ import annotations
 
-import functools
-import re
-from pathlib import Path
-from re import Pattern
-
-import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.component import StatelessComponent, user_texts
-from bot.nlu.text import fold
+from bot.nlu.keywords import load_patterns, match_emergency
 
-KEYWORDS_PATH = Path(__file__).resolve().parent / "emergency_keywords.yml"
+__all__ = ["EMERGENCY", "SAFETY_NET_KEY", "EmergencySafetyNet", "load_patterns", "match_emergency"]
 EMERGENCY = "emergency"
 SAFETY_NET_KEY = "safety_net"
-
-
-@functools.cache
-def load_patterns(path: Path = KEYWORDS_PATH) -> tuple[tuple[str, Pattern[str]], ...]:
-    """(language, compiled pattern) pairs; a bad pattern fails loudly with its place."""
-    with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle) or {}
-    compiled = []
-    for language, patterns in raw.items():
-        for index, pattern in enumerate(patterns or []):
-            try:
-                compiled.append((str(language), re.compile(pattern)))
-            except re.error as error:
-                raise ValueError(f"{path}: {language}[{index}]: {error}") from error
-    return tuple(compiled)
-
-
-@functools.lru_cache(maxsize=1024)  # asked before admission (bot.speedups.admission) and again in the pipeline
-def match_emergency(text: str) -> str | None:
-    """The language whose pattern matched ``text``, or None."""
-    folded = fold(text)
-    for language, pattern in load_patterns():
-        if pattern.search(folded):
-            return language
-    return None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -4,6 +4,9 @@ People type without diacritics ("hjalp", "paa", "forstar"), so patterns and
 names are matched on a folded form: lower case, Latin letters without
 diacritics, Nordic letters spelt out. Other scripts (Cyrillic, Arabic, Thai)
 are only lower-cased, because their combining marks carry meaning.
+
+Folding is cached per character, never per text: a cache keyed on what
+people wrote would keep their words in memory after "forget me".
 """
 from __future__ import annotations
 
@@ -25,7 +28,6 @@ def _fold_char(char: str) -> str:
     return char
 
 
-@functools.lru_cache(maxsize=4096)  # every component of the NLU pipeline folds the same message
 def fold(text: str) -> str:
     """Lower-case, strip Latin diacritics, apostrophes to spaces ("can't" -> "can t"), collapse white space."""
     lowered = _APOSTROPHES.sub(" ", unicodedata.normalize("NFC", text).lower().translate(_SPELT_OUT))

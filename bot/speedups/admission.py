@@ -20,7 +20,7 @@ import functools
 import os
 from typing import Any
 
-from bot.nlu.safety_net import match_emergency
+from bot.nlu.keywords import match_emergency
 
 CONCURRENT_MESSAGES = int(os.environ.get("VEIVISER_CONCURRENT_MESSAGES", "4"))
 

@@ -1,0 +1,68 @@
+"""Custom actions that fail or hang cost the user a notice, never their answer or the server.
+
+Rasa 3.6 waits up to 300 s for the action server (``DEFAULT_REQUEST_TIMEOUT``),
+holding the conversation's lock meanwhile; when the call fails it logs the
+action server's error body — rasa-sdk's holds the whole request, every text
+of the conversation included — and the user gets nothing more that turn.
+
+``bot.serve`` wraps ``RemoteAction.run`` (Rasa has no extension point for
+how a custom action is called): the call gets ``ACTION_TIMEOUT`` seconds;
+when it fails or times out, the log names the action and the kind of error
+(never the error's text), and the user gets ``utter_action_failed`` and
+``utter_emergency`` (the emergency numbers and the national line for their
+country) in their language, from Rasa itself. A rejection (HTTP 400, how
+forms say "that answer does not fit") keeps Rasa's meaning.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+
+logger = logging.getLogger(__name__)
+ACTION_TIMEOUT = float(os.environ.get("VEIVISER_ACTION_TIMEOUT", "4"))
+NOTICE = ("utter_action_failed", "utter_emergency")
+RASA_VERSION = "3.6.21"
+
+
+async def notice(nlg: Any, tracker: Any, output_channel: Any) -> list[Any]:
+    """The BotUttered events of the notice, rendered by the NLG in the user's language."""
+    from rasa.core.actions.action import create_bot_utterance
+
+    events = []
+    for name in NOTICE:
+        rendered = await nlg.generate(name, tracker, output_channel.name())
+        if rendered:
+            events.append(create_bot_utterance(rendered))
+    return events
+
+
+def guarded(run: Any) -> Any:
+    from rasa.core.actions.action import ActionExecutionRejection
+
+    async def run_guarded(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list[Any]:
+        try:
+            return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT)
+        except ActionExecutionRejection:
+            raise
+        except Exception as error:  # noqa: BLE001 - any failure: a notice instead of silence
+            cause = error.__cause__ or error
+            logger.error("Custom action %s failed (%s); the user got the notice and the emergency numbers.",
+                         self.name(), type(cause).__name__)
+            return await notice(nlg, tracker, output_channel)
+
+    run_guarded.__wrapped__ = run
+    return run_guarded
+
+
+def apply() -> None:
+    """Wrap RemoteAction.run; refuses to patch another Rasa than the one this was written against."""
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+
+    if rasa.__version__ != RASA_VERSION:
+        raise SystemExit(f"bot.action_guard was written for Rasa {RASA_VERSION}, this is Rasa {rasa.__version__}: "
+                         "check RemoteAction.run and update RASA_VERSION")
+    if not getattr(RemoteAction.run, "__wrapped__", None):
+        RemoteAction.run = guarded(RemoteAction.run)

@@ -1,0 +1,1 @@
+"""Rasa input channels of Veiviser (named in credentials.yml)."""
