@@ -13,8 +13,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from bot.directory import Snapshot
 from bot.contract import intent_payload
+from bot.directory import Snapshot
 from bot.directory.present import place_name
 from bot.i18n import phrase
 

@@ -8,6 +8,7 @@ an error, the action server keeps its last good directory.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -41,6 +42,13 @@ STALE_AFTER = dt.timedelta(days=365)
 _ID = re.compile(r"^[a-z]{2}-[a-z0-9][a-z0-9-]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _URL = re.compile(r"^https?://[^\s]+\.[^\s]+$")
+SERVICE_FIELDS = (
+    "id", "name", "description", "topics", "serves", "contact", "opening_hours", "languages", "anonymous",
+    "free", "area", "source", "last_verified", "note",
+)
+SERVES_FIELDS = ("roles", "ages", "genders")
+CONTACT_FIELDS = ("phone", "sms", "email", "web", "address")
+AREA_FIELDS = ("country", "counties", "municipalities")
 
 
 @dataclass(frozen=True)
@@ -57,12 +65,17 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {self.level}: {self.message}{hint}"
 
 
+def shown_path(path: Path, root: Path) -> str:
+    """How problems name ``path``: from the resources folder on (resources/services/NO/oslo.yml)."""
+    return str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+
+
 class _Checker:
     """Collects problems for one file."""
 
     def __init__(self, path: Path, root: Path, today: dt.date) -> None:
         self.path = path
-        self.shown = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+        self.shown = shown_path(path, root)
         self.today = today
         self.problems: list[Problem] = []
 
@@ -75,6 +88,14 @@ class _Checker:
 
     def warning(self, where: Any, key: Any, message: str, hint: str = "") -> None:
         self.add(where, key, "warning", message, hint)
+
+    def known_keys(self, where: dict, allowed: tuple[str, ...]) -> None:
+        """A misspelt key (``opening_hour:``) would otherwise be dropped without a word."""
+        for key in where:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(allowed)}"
+                self.error(where, key, f"unknown field '{key}'", hint)
 
     # field readers -------------------------------------------------------
     def text(self, where: dict, key: str, required: bool = True) -> str | None:
@@ -156,17 +177,81 @@ class _Checker:
 
 
 def _read(path: Path, checker: _Checker) -> Any:
+    """The file's data, or None with the reason added to ``checker`` (None also for an empty file)."""
     try:
-        return marked_yaml.load(path)
+        data = marked_yaml.load(path)
+    except yaml.reader.ReaderError as error:
+        line, column = _character_position(path, error.position)
+        checker.problems.append(Problem(checker.shown, line, column, "error", f"character #x{error.character:04x} "
+                                        f"is not allowed: {error.reason}", "delete it, or save the file as UTF-8 text"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = getattr(error, "problem", None) or str(error)
+        context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
+        if context and start and start.line + 1 != line:  # an unclosed quote fails far from where it opened
+            problem = f"{problem} ({context} on line {start.line + 1})"
         checker.problems.append(Problem(checker.shown, line, column, "error", f"YAML syntax: {problem}",
                                         "check the indentation and quotes on this line and the one above"))
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        line, column, byte = _undecodable(path)
+        checker.problems.append(Problem(checker.shown, line, column, "error", f"byte 0x{byte:02x} is not UTF-8 text",
+                                        "save the file as UTF-8 (most editors have it under 'Save with encoding')"))
+    except OSError as error:
         checker.problems.append(Problem(checker.shown, 1, 1, "error", f"cannot read the file: {error}", "save it as UTF-8"))
+    else:
+        _duplicate_keys(path, checker)
+        return data
     return None
+
+
+def _character_position(path: Path, position: int) -> tuple[int, int]:
+    """(line, column) of the ``position``-th character, for PyYAML errors that only count characters."""
+    try:
+        before = path.read_text(encoding="utf-8")[:position]
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+    return before.count("\n") + 1, position - before.rfind("\n")
+
+
+def _undecodable(path: Path) -> tuple[int, int, int]:
+    """(line, column, byte) of the first byte that is not UTF-8: a file saved as Latin-1 fails only there."""
+    try:
+        raw = path.read_bytes()
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return raw.count(b"\n", 0, error.start) + 1, error.start - raw.rfind(b"\n", 0, error.start), raw[error.start]
+    except OSError:
+        pass
+    return 1, 1, 0
+
+
+def _duplicate_keys(path: Path, check: _Checker) -> None:
+    """PyYAML keeps the last of two equal keys without a word, so a field pasted twice (two
+    ``phone:`` lines) would silently lose one. Composing again with libyaml costs milliseconds."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return  # the full parse above succeeded; this one has nothing to add
+    stack, visited = ([node] if node is not None else []), set()
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:  # an alias points back at a node already seen
+            continue
+        visited.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in first:
+                    check.problems.append(Problem(
+                        check.shown, key.start_mark.line + 1, key.start_mark.column + 1, "error",
+                        f"'{key.value}' is written twice (first on line {first[key.value]})",
+                        "keep one of them: otherwise the last one silently wins"))
+                elif isinstance(key, yaml.ScalarNode):
+                    first[key.value] = key.start_mark.line + 1
+                stack.append(value)
 
 
 # places --------------------------------------------------------------------
@@ -244,12 +329,16 @@ def _valid_hours(value: str) -> str | None:
 def _load_services(path: Path, check: _Checker, directory: Directory, seen_ids: dict[str, str]) -> None:
     data = _read(path, check)
     if data is None:
+        if not check.problems:  # a warning here; a running store refuses it if services were in it
+            check.warning(None, None, "the file is empty", "add a 'services:' list, or delete the file")
         return
     country = path.parent.name
     items = data.get("services") if isinstance(data, dict) else None
     if not isinstance(items, list):
         check.error(data, "services", "no 'services:' list", "start the file with 'services:' and a list of entries")
         return
+    if not items:
+        check.warning(data, "services", "no services in this file", "add entries under 'services:', or delete the file")
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             check.error(items, index, "a service must be a mapping", "start it with '- id: …'")
@@ -266,6 +355,7 @@ def _load_services(path: Path, check: _Checker, directory: Directory, seen_ids: 
 
 def _service(item: dict, country: str, check: _Checker) -> Service | None:
     errors_before = sum(p.level == "error" for p in check.problems)
+    check.known_keys(item, SERVICE_FIELDS)
     service_id = check.text(item, "id") or ""
     if service_id and not _ID.match(service_id):
         check.error(item, "id", f"id '{service_id}' is not allowed", "use lower case letters, digits and '-', e.g. no-rosa")
@@ -283,6 +373,7 @@ def _service(item: dict, country: str, check: _Checker) -> Service | None:
     if not isinstance(serves, dict):
         check.error(item, "serves", "'serves' must be a mapping", "write roles:, ages: and genders: below it")
         serves = {}
+    check.known_keys(serves, SERVES_FIELDS)
     roles = check.choices(serves, "roles", ROLES) or ROLES
     ages = check.choices(serves, "ages", AGES) or AGES
     genders = check.choices(serves, "genders", GENDERS) or GENDERS
@@ -290,6 +381,7 @@ def _service(item: dict, country: str, check: _Checker) -> Service | None:
     if not isinstance(contact, dict):
         check.error(item, "contact", "'contact' must be a mapping", "write phone:, email:, web: below it")
         contact = {}
+    check.known_keys(contact, CONTACT_FIELDS)
     phones = check.strings(contact, "phone")
     sms = check.strings(contact, "sms")
     for key, numbers in (("phone", phones), ("sms", sms)):
@@ -345,7 +437,8 @@ def _area(item: dict, country: str, check: _Checker) -> tuple[str, tuple[str, ..
     if not isinstance(area, dict):
         check.error(item, "area", "'area' is missing", f"write area: then 'country: {country}', 'counties: [...]' or 'municipalities: [...]'")
         return "country", (country,)
-    kinds = [k for k in ("country", "counties", "municipalities") if k in area]
+    check.known_keys(area, AREA_FIELDS)
+    kinds = [k for k in AREA_FIELDS if k in area]
     if len(kinds) != 1:
         check.error(item, "area", "'area' needs exactly one of country, counties, municipalities", "keep one of them")
         return "country", (country,)
@@ -380,8 +473,8 @@ def _check_areas(directory: Directory, checks: dict[str, _Checker]) -> None:
 # rights and guidance: sourced texts per country ----------------------------
 def _load_texts(path: Path, check: _Checker, target: dict, section: str, keys: tuple[str, ...]) -> None:
     data = _read(path, check)
-    if data is None:
-        return
+    if data is None and check.problems:
+        return  # an empty file falls through: it lacks every entry, as 'rights: {}' does
     country = path.stem
     if not isinstance(data, dict) or not isinstance(data.get(section), dict):
         check.error(data, section, f"no '{section}:' mapping", f"start with '{section}:' and one entry per key (see resources/README.md)")

@@ -2,8 +2,11 @@
 
 ``Gateway`` holds what the handlers share: the configuration, the phrasebook,
 the pseudonyms, the Rasa client, the chat memory, the rate limiter and the
-button payloads. Rasa gets the pseudonymous sender id, the text and the
-client's language code, nothing else. When Rasa does not answer in time or
+button payloads. Rasa gets the pseudonymous sender id, the text, the
+client's language code and, for a message the gateway composed itself (a
+button's payload, the language choice, ``/forget_me``), the payload flag —
+nothing else; what a person typed never carries the flag and never starts
+with "/" (``user_text``). When Rasa does not answer in time or
 fails, the user gets an apology and the emergency numbers from the gateway's
 own catalogue, in their language.
 """
@@ -12,12 +15,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from pathlib import Path
 
 from telegram import Bot, User
 
+from bot.contract import FORGET_PAYLOAD, as_user_text, parse_payload
 from bot.i18n.phrases import Phrasebook
 from bot.language import load_config as load_languages
 from bot.language import negotiate
@@ -28,17 +31,19 @@ from bot.telegram.limits import RateLimiter
 from bot.telegram.memory import ChatMemory
 from bot.telegram.ordering import ChatLocks
 from bot.telegram.rasa import RasaClient, RasaUnavailable
-from bot.telegram.render import CallbackPayloads, Outgoing, escape, render
+from bot.telegram.render import CallbackPayloads, Outgoing, erase_requested, escape, render
 
 logger = logging.getLogger(__name__)
 PHRASES = Path(__file__).resolve().parent / "phrases.yml"
-FORGET = "/forget_me"  # the intent that erases the tracker; Rasa answers with custom {"erase_chat": true}
-CHOOSE_LANGUAGE = re.compile(r'^/choose_language\{"language":\s*"([A-Za-z_-]+)"\}$')
 
 
-def choose_language_payload(language: str) -> str:
-    """The payload of Rasa's own language buttons (bot/nlg), so the choice sticks in Rasa too."""
-    return f'/choose_language{{"language":"{language}"}}'
+def user_text(text: str) -> str:
+    """What a person typed, as words: ``as_user_text`` until nothing more goes ("/ /x" -> "x"), trailing space cut."""
+    while True:
+        stripped = as_user_text(text)
+        if stripped == text:
+            return text.rstrip()
+        text = stripped
 
 
 class Gateway:
@@ -72,13 +77,16 @@ class Gateway:
         return self.pseudonyms.for_log(chat_id)
 
     # -- a turn ------------------------------------------------------------------------
-    async def ask_rasa(self, chat_id: int, user: User | None, text: str) -> list[dict] | None:
-        """Rasa's answer (with "typing…" shown meanwhile), or None if Rasa failed."""
+    async def ask_rasa(self, chat_id: int, user: User | None, text: str, payload: bool = False) -> list[dict] | None:
+        """Rasa's answer (with "typing…" shown meanwhile), or None if Rasa failed.
+
+        ``payload``: the gateway composed ``text`` (a button it sent, the language choice, /forget_me).
+        """
         started = time.monotonic()
         try:
             async with self.delivery.typing(chat_id):
                 answer = await self.rasa.send(self.pseudonyms.sender(chat_id), text,
-                                              getattr(user, "language_code", None))
+                                              getattr(user, "language_code", None), payload=payload)
         except RasaUnavailable as error:
             logger.warning("chat %s: Rasa unavailable (%s)", self.log_name(chat_id), error.reason)
             return None
@@ -86,25 +94,29 @@ class Gateway:
                     len(answer), time.monotonic() - started)
         return answer
 
-    async def converse(self, chat_id: int, user: User | None, text: str) -> None:
-        """Forward a text (or a button's payload) to Rasa and deliver the answer."""
-        match = CHOOSE_LANGUAGE.match(text)
-        if match and match.group(1) in self.languages.shipped:
-            self.memory.set_language(chat_id, match.group(1))
-        answer = await self.ask_rasa(chat_id, user, text)
+    async def converse(self, chat_id: int, user: User | None, text: str, payload: bool = False) -> None:
+        """Forward what a person typed (as words) or, with ``payload``, a payload the gateway sent; deliver the answer."""
+        if payload:
+            chosen = parse_payload(text, {"choose_language"})
+            if chosen and chosen[1].get("language") in self.languages.shipped:
+                self.memory.set_language(chat_id, chosen[1]["language"])
+        else:
+            text = user_text(text)
+        answer = await self.ask_rasa(chat_id, user, text, payload=payload)
         language = self.language(chat_id, user)
-        rendered = render(answer or [], self.payloads, self.phrase(language, "choose"))
+        if answer is not None and erase_requested(answer):
+            await self.erase(chat_id)  # first, so that the answer's buttons outlive the erasing
+        rendered = render(answer or [], self.payloads, chat_id, self.phrase(language, "choose"))
         if answer is None or not (rendered.messages or rendered.erase):
             await self.delivery.send(chat_id, self.fallback(language))
             return
-        if rendered.erase:
-            await self.erase(chat_id)
         await self.delivery.send_all(chat_id, rendered.messages)
 
     # -- erasing -----------------------------------------------------------------------
     async def erase(self, chat_id: int) -> int:
         """Delete every message of the chat that the gateway still knows, and forget the chat."""
         ids = self.memory.forget(chat_id)
+        self.payloads.forget(chat_id)
         await self.delivery.delete(chat_id, ids)
         logger.info("chat %s: deleted %d message(s)", self.log_name(chat_id), len(ids))
         return len(ids)
@@ -112,12 +124,12 @@ class Gateway:
     async def forget(self, chat_id: int, user: User | None) -> None:
         """/forget: erase Rasa's tracker and the messages in the chat, then confirm."""
         language = self.language(chat_id, user)
-        answer = await self.ask_rasa(chat_id, user, FORGET)
-        rendered = render(answer or [], self.payloads, self.phrase(language, "choose"))
+        answer = await self.ask_rasa(chat_id, user, FORGET_PAYLOAD, payload=True)
         await self.erase(chat_id)
         if answer is None:
             await self.delivery.send(chat_id, Outgoing(self.text(language, "forget_local_only")))
         else:
+            rendered = render(answer, self.payloads, chat_id, self.phrase(language, "choose"))
             await self.delivery.send_all(chat_id, rendered.messages)
 
     async def auto_erase_once(self) -> int:
@@ -131,7 +143,7 @@ class Gateway:
                 if chat_id not in self.memory.idle(after):  # a message came in meanwhile
                     continue
                 try:
-                    await self.rasa.send(self.pseudonyms.sender(chat_id), FORGET)
+                    await self.rasa.send(self.pseudonyms.sender(chat_id), FORGET_PAYLOAD, payload=True)
                 except RasaUnavailable as error:
                     logger.warning("chat %s: auto-erase could not reach Rasa (%s)", self.log_name(chat_id), error.reason)
                 await self.erase(chat_id)

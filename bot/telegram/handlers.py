@@ -1,15 +1,19 @@
 """The handlers, one feature each, registered in the order they run.
 
 Groups -3 to -1 run for every update first: only private chats; remember the
-incoming message's id (for /forget and auto-erase); the per-user rate limit.
+incoming message's id (for /forget and auto-erase); the per-user rate limit
+(never for this bot's /forget, nor for a message about acute danger).
 Then exactly one of: /start (and /help), /language, /forget, a button, a
 shared location, another command, a text, anything else. ``on_error`` is the
 one error handler.
+
+What a person typed (texts, captions, other commands) goes to Rasa as words,
+never as a payload; only the gateway's own messages are payloads: a button's
+payload as sent to that chat, the language choice, /forget's ``/forget_me``.
 """
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 
 from babel.numbers import format_decimal
@@ -27,14 +31,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram.gateway import Gateway, choose_language_payload
+from bot.contract import as_user_text, intent_payload
+from bot.nlu.keywords import match_emergency
+from bot.telegram.gateway import Gateway, user_text
 from bot.telegram.limits import MAX_TEXT, Verdict, shorten
 from bot.telegram.render import Outgoing, chosen_language, language_keyboard
 
 logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 NEW_MESSAGES = filters.UpdateType.MESSAGE
-FORGET_COMMAND = re.compile(r"^/forget(@\w+)?(\s|$)")
 
 
 def gateway_of(context: Context) -> Gateway:
@@ -56,14 +61,27 @@ async def remember_incoming(update: Update, context: Context) -> None:
         gateway_of(context).memory.remember(update.effective_chat.id, update.message.message_id)
 
 
+def is_emergency(update: Update) -> bool:
+    """Whether the text or caption of a new message is about acute danger (the keyword safety net)."""
+    message = update.message
+    written = (message.text or message.caption) if message else None
+    return bool(written) and match_emergency(as_user_text(written)) is not None
+
+
 async def rate_limit(update: Update, context: Context) -> None:
     """More than 20 messages a minute: ask once to slow down, forward nothing until the rate drops.
 
-    /forget is never held back: erasing must work even in a hurry.
+    Never held back: this bot's own /forget (erasing must work even in a
+    hurry; exactly the command ``FORGET_COMMAND`` handles, so "/forget@otherbot"
+    is an ordinary message) and a text or caption about acute danger (counted,
+    and forwarded). The request to slow down carries the emergency numbers.
     """
     gateway = gateway_of(context)
     chat_id = update.effective_chat.id
-    if update.message and FORGET_COMMAND.match(update.message.text or ""):
+    if update.message and FORGET_COMMAND.check_update(update):
+        return
+    if is_emergency(update):
+        gateway.limiter.count(chat_id)
         return
     verdict = gateway.limiter.check(chat_id)
     if verdict is Verdict.ALLOW:
@@ -72,8 +90,8 @@ async def rate_limit(update: Update, context: Context) -> None:
     if update.callback_query:
         text = gateway.phrase(language, "slow_down") if verdict is Verdict.SLOW_DOWN else None
         await gateway.delivery.answer(update.callback_query, text)
-    elif verdict is Verdict.SLOW_DOWN:
-        await gateway.delivery.send(chat_id, Outgoing(gateway.text(language, "slow_down")))
+    if verdict is Verdict.SLOW_DOWN:
+        await gateway.delivery.send(chat_id, Outgoing(gateway.text(language, "slow_down", "emergency_numbers")))
     logger.info("chat %s: over the rate limit (%s)", gateway.log_name(chat_id), verdict.value)
     raise ApplicationHandlerStop
 
@@ -108,8 +126,18 @@ async def forget(update: Update, context: Context) -> None:
     await gateway_of(context).forget(update.effective_chat.id, update.effective_user)
 
 
+# The one /forget handler; rate_limit asks it whether a message is this bot's /forget.
+FORGET_COMMAND = CommandHandler("forget", forget, filters=NEW_MESSAGES)
+
+
 async def button(update: Update, context: Context) -> None:
-    """A button: the gateway's language menu or one of Rasa's buttons. Always answered."""
+    """A button: the gateway's language menu or one of Rasa's buttons. Always answered.
+
+    Only what the gateway itself sent counts: a shipped language of the menu,
+    or a token issued to this very chat; anything else (made-up data, another
+    chat's token, a token from before a restart) is answered as expired and
+    reaches nobody.
+    """
     gateway = gateway_of(context)
     query = update.callback_query
     chat_id = update.effective_chat.id
@@ -117,9 +145,9 @@ async def button(update: Update, context: Context) -> None:
     try:
         language = chosen_language(query.data)
         if language in gateway.languages.shipped:
-            payload = choose_language_payload(language)
+            payload = intent_payload("choose_language", language=language)
         else:
-            payload = gateway.payloads.decode(query.data)
+            payload = gateway.payloads.decode(chat_id, query.data)
         if payload is None:
             text = gateway.phrase(gateway.language(chat_id, update.effective_user), "button_expired")
             await gateway.delivery.answer(query, text)
@@ -127,7 +155,7 @@ async def button(update: Update, context: Context) -> None:
             return
         await gateway.delivery.answer(query)
         answered = True
-        await gateway.converse(chat_id, update.effective_user, payload)
+        await gateway.converse(chat_id, update.effective_user, payload, payload=True)
     finally:
         if not answered:
             await gateway.delivery.answer(query)
@@ -142,7 +170,7 @@ async def location(update: Update, context: Context) -> None:
 
 
 async def other_command(update: Update, context: Context) -> None:
-    """Any other /command goes to Rasa as words ("/hjelp" -> "hjelp"), never as an intent."""
+    """Any other /command goes to Rasa as words ("/hjelp@bot meg" -> "hjelp meg"), never as an intent."""
     words = update.message.text.split(maxsplit=1)
     command = words[0][1:].split("@", 1)[0]
     await _forward(update, context, " ".join([command, *words[1:]]))
@@ -158,7 +186,7 @@ async def not_text(update: Update, context: Context) -> None:
     gateway = gateway_of(context)
     chat_id = update.effective_chat.id
     language = gateway.language(chat_id, update.effective_user)
-    caption = (update.message.caption or "").strip()
+    caption = user_text(update.message.caption or "")
     if caption:
         await gateway.delivery.send(chat_id, Outgoing(gateway.text(language, "caption_only")))
         await _forward(update, context, caption)
@@ -167,10 +195,11 @@ async def not_text(update: Update, context: Context) -> None:
 
 
 async def _forward(update: Update, context: Context, message: str) -> None:
+    """What a person wrote, to Rasa as words: no leading slash or space, never flagged as a payload."""
     gateway = gateway_of(context)
     chat_id = update.effective_chat.id
     language = gateway.language(chat_id, update.effective_user)
-    message = message.strip()
+    message = user_text(message)
     if not message:
         await gateway.delivery.send(chat_id, Outgoing(gateway.text(language, "empty")))
         return
@@ -206,7 +235,7 @@ def register(application: Application) -> None:
     application.add_handler(TypeHandler(Update, rate_limit), group=-1)
     application.add_handler(CommandHandler(["start", "help"], start, filters=NEW_MESSAGES))
     application.add_handler(CommandHandler("language", language_menu, filters=NEW_MESSAGES))
-    application.add_handler(CommandHandler("forget", forget, filters=NEW_MESSAGES))
+    application.add_handler(FORGET_COMMAND)
     application.add_handler(CallbackQueryHandler(button))
     application.add_handler(MessageHandler(NEW_MESSAGES & (filters.LOCATION | filters.VENUE), location))
     application.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, other_command))

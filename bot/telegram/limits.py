@@ -4,7 +4,8 @@ More than ``limit`` messages within ``window`` seconds: the message is not
 forwarded; the first refused message gets a kind request to slow down, the
 following ones are dropped silently (answering each would only add to the
 flood) until the rate is back under the limit. Every message counts, refused
-or not, so the rate is the user's own.
+or not, so the rate is the user's own. A message about acute danger is never
+held back: the handlers let it through and only ``count`` it.
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import enum
 import time
 from collections import OrderedDict, deque
 
+from bot.contract import MAX_TEXT
+
 RATE_LIMIT = 20
 RATE_WINDOW = 60.0
-MAX_TEXT = 2000
 
 
 class Verdict(enum.Enum):
@@ -32,7 +34,7 @@ class RateLimiter:
         self._clock = clock
         self._chats: OrderedDict[int, tuple[deque, list[bool]]] = OrderedDict()
 
-    def check(self, chat_id: int) -> Verdict:
+    def _record(self, chat_id: int) -> tuple[float, deque, list[bool]]:
         now = self._clock()
         entry = self._chats.get(chat_id)
         if entry is None:
@@ -42,6 +44,15 @@ class RateLimiter:
         self._chats.move_to_end(chat_id)
         times, warned = entry
         times.append(now)
+        return now, times, warned
+
+    def count(self, chat_id: int) -> None:
+        """Count a message that passes whatever the rate (acute danger); the slow-down request is not used up."""
+        self._record(chat_id)
+
+    def check(self, chat_id: int) -> Verdict:
+        """Count a message and judge it."""
+        now, times, warned = self._record(chat_id)
         over = len(times) > self.limit and now - times[0] < self.window
         if not over:
             warned[0] = False

@@ -3,6 +3,11 @@
 Any failure (time-out, connection refused, an error status, an answer that is
 not a list of messages) becomes RasaUnavailable with a short reason that
 carries no message text, so the caller can answer from its own catalogues.
+
+A message the gateway composed itself (a button's payload, the language
+choice, ``/forget_me``) is sent with ``payload=True``, which marks it in the
+metadata (``bot.contract.PAYLOAD_FLAG``); anything a person typed is sent
+without the mark, and Rasa reads it as words whatever it starts with.
 """
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from bot.contract import LANGUAGE_CODE, PAYLOAD_FLAG
 from bot.telegram.config import RASA_TIMEOUT
 
 
@@ -28,10 +34,17 @@ class RasaClient:
         # trust_env=False: Rasa is on 127.0.0.1 and must not be reached through a proxy.
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout), trust_env=False)
 
-    async def send(self, sender: str, text: str, language_code: str | None = None) -> list[dict[str, Any]]:
+    async def send(self, sender: str, text: str, language_code: str | None = None,
+                   payload: bool = False) -> list[dict[str, Any]]:
+        """Rasa's answer to ``text``; ``payload``: the gateway composed it (a button, /forget_me), nobody typed it."""
         body: dict[str, Any] = {"sender": sender, "message": text}
+        metadata: dict[str, Any] = {}
         if language_code:
-            body["metadata"] = {"language_code": language_code}
+            metadata[LANGUAGE_CODE] = language_code
+        if payload:
+            metadata[PAYLOAD_FLAG] = True
+        if metadata:
+            body["metadata"] = metadata
         try:
             response = await asyncio.wait_for(self._client.post(self.webhook, json=body), self.timeout)
         except asyncio.TimeoutError:

@@ -3,16 +3,16 @@
 Rasa sends every paragraph of a text as its own message; consecutive texts
 are joined again (up to the next message with buttons) so an answer arrives
 as one Telegram message, then split at paragraph boundaries when it is longer
-than Telegram allows. Button payloads go into ``callback_data`` as they are
-when they fit in Telegram's 64 bytes, otherwise as a short token kept in a
-bounded in-memory map (``CallbackPayloads``).
+than Telegram allows. A button's ``callback_data`` is never its payload but a
+random token issued to that one chat (``CallbackPayloads``): a press counts
+only with a token the gateway sent to the chat it comes from, so no client
+can make up a payload.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import re
+import secrets
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +24,8 @@ from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 MAX_CALLBACK_DATA = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
-PAYLOAD, TOKEN, LANGUAGE = "p:", "t:", "l:"
+TOKEN, LANGUAGE = "t:", "l:"
+TOKEN_BYTES = 8  # 11 characters of callback_data after "t:"
 PARAGRAPH = re.compile(r"\n[ \t]*\n")
 URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -91,36 +92,51 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 
 class CallbackPayloads:
-    """Button payloads <-> callback_data. Long payloads get a token; the map is bounded (LRU)."""
+    """The payloads of the buttons sent to each chat, behind per-chat tokens; bounded, in memory only.
 
-    def __init__(self, capacity: int = 10_000) -> None:
-        self.capacity = capacity
-        self._payloads: OrderedDict[str, str] = OrderedDict()
+    ``encode`` issues ``t:<token>`` for a payload sent to a chat (the same
+    token again for the same payload); ``decode`` gives the payload back only
+    for a token issued to that very chat. Per chat the last ``per_chat``
+    payloads are kept, for at most ``max_chats`` chats (the least recently
+    used are forgotten first). The payloads are Rasa's, never the user's words.
+    """
+
+    def __init__(self, max_chats: int = 10_000, per_chat: int = 200) -> None:
+        self.max_chats = max_chats
+        self.per_chat = per_chat
+        self._chats: OrderedDict[int, OrderedDict[str, str]] = OrderedDict()  # chat -> token -> payload
 
     def __len__(self) -> int:
-        return len(self._payloads)
+        """How many payloads are kept, over all chats."""
+        return sum(len(tokens) for tokens in self._chats.values())
 
-    def encode(self, payload: str) -> str:
-        data = PAYLOAD + payload
-        if len(data.encode("utf-8")) <= MAX_CALLBACK_DATA:
-            return data
-        digest = hashlib.sha256(payload.encode("utf-8")).digest()[:12]
-        token = base64.urlsafe_b64encode(digest).decode("ascii")
-        self._payloads[token] = payload
-        self._payloads.move_to_end(token)
-        while len(self._payloads) > self.capacity:
-            self._payloads.popitem(last=False)
+    def encode(self, chat_id: int, payload: str) -> str:
+        """The callback_data of a button with this payload, sent to this chat."""
+        tokens = self._chats.get(chat_id)
+        if tokens is None:
+            tokens = self._chats[chat_id] = OrderedDict()
+            while len(self._chats) > self.max_chats:
+                self._chats.popitem(last=False)
+        self._chats.move_to_end(chat_id)
+        token = next((known for known, issued in tokens.items() if issued == payload), None)
+        while token is None or (token in tokens and tokens[token] != payload):
+            token = secrets.token_urlsafe(TOKEN_BYTES)
+        tokens[token] = payload
+        tokens.move_to_end(token)
+        while len(tokens) > self.per_chat:
+            tokens.popitem(last=False)
         return TOKEN + token
 
-    def decode(self, data: str | None) -> str | None:
-        """The payload behind a button, or None if it is unknown (e.g. from before a restart)."""
-        if not data:
+    def decode(self, chat_id: int, data: str | None) -> str | None:
+        """The payload of a button sent to this chat, or None (unknown, another chat's, or from before a restart)."""
+        if not data or not data.startswith(TOKEN):
             return None
-        if data.startswith(PAYLOAD):
-            return data[len(PAYLOAD):]
-        if data.startswith(TOKEN):
-            return self._payloads.get(data[len(TOKEN):])
-        return None
+        tokens = self._chats.get(chat_id)
+        return tokens.get(data[len(TOKEN):]) if tokens is not None else None
+
+    def forget(self, chat_id: int) -> None:
+        """Drop the chat's buttons (when the chat is erased)."""
+        self._chats.pop(chat_id, None)
 
 
 def own_name(code: str) -> str:
@@ -138,7 +154,7 @@ def chosen_language(data: str | None) -> str | None:
     return data[len(LANGUAGE):] if data and data.startswith(LANGUAGE) else None
 
 
-def keyboard(buttons: list[dict[str, Any]], payloads: CallbackPayloads) -> InlineKeyboardMarkup | None:
+def keyboard(buttons: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: int) -> InlineKeyboardMarkup | None:
     rows = []
     for button in buttons:
         title = str(button.get("title") or "").strip()
@@ -149,7 +165,7 @@ def keyboard(buttons: list[dict[str, Any]], payloads: CallbackPayloads) -> Inlin
         if url:
             rows.append([InlineKeyboardButton(title, url=str(url))])
         else:
-            rows.append([InlineKeyboardButton(title, callback_data=payloads.encode(payload))])
+            rows.append([InlineKeyboardButton(title, callback_data=payloads.encode(chat_id, payload))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -175,9 +191,15 @@ def _text_of(message: dict[str, Any]) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, choose: str) -> Rendered:
-    """Telegram messages for Rasa's answer; ``choose`` heads buttons that come without text."""
-    rendered = Rendered()
+def erase_requested(messages: list[dict[str, Any]]) -> bool:
+    """Whether one of Rasa's messages carries ``custom: {"erase_chat": true}``."""
+    return any(isinstance(message.get("custom"), dict) and message["custom"].get("erase_chat") is True
+               for message in messages)
+
+
+def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: int, choose: str) -> Rendered:
+    """Telegram messages for Rasa's answer to ``chat_id``; ``choose`` heads buttons that come without text."""
+    rendered = Rendered(erase=erase_requested(messages))
     pending: list[str] = []
 
     def flush(markup: InlineKeyboardMarkup | None) -> None:
@@ -193,13 +215,10 @@ def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, choose: s
             rendered.messages.append(Outgoing(escape(chunk), markup if last else None))
 
     for message in messages:
-        custom = message.get("custom")
-        if isinstance(custom, dict) and custom.get("erase_chat") is True:
-            rendered.erase = True
         text = _text_of(message)
         if text:
             pending.append(text)
-        markup = keyboard(message.get("buttons") or [], payloads)
+        markup = keyboard(message.get("buttons") or [], payloads, chat_id)
         if markup is not None:
             flush(markup)
     if pending:

@@ -4,7 +4,10 @@
 underneath it) calls, records every call, queues updates for getUpdates, keeps
 the messages of each chat with Telegram's per-chat message ids, and can be
 told to fail a method (e.g. HTTP 429 with retry_after). ``FakeRasa`` answers
-like Rasa's REST channel and can be made slow, erroring or unreachable.
+like Rasa's REST channel and can be made slow, erroring or unreachable; like
+the real channel it reads a message as a payload only when the metadata flag
+it with ``bot.contract.PAYLOAD_FLAG``, and it records every request, metadata
+included.
 """
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from collections import defaultdict
 from typing import Any
 
 from aiohttp import web
+
+from bot.contract import PAYLOAD_FLAG
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 SECRET = "test-secret-key-for-pseudonyms-0123456789"  # VEIVISER_SECRET in the tests
@@ -251,11 +256,15 @@ LONG_PAYLOAD = '/inform_location{"municipality":"4601","country":"NO","name":"Be
 def rasa_answer(body: dict) -> list[dict]:
     """What the fake Rasa says: enough of the real REST channel's shapes for every test."""
     sender, text = body["sender"], body["message"]
-    language = (body.get("metadata") or {}).get("language_code") or "en"
+    metadata = body.get("metadata") or {}
+    language = metadata.get("language_code") or "en"
+    flagged = metadata.get(PAYLOAD_FLAG) is True  # only then is "/…" an intent, as in the real channel
 
     def msg(**fields):
         return {"recipient_id": sender, **fields}
 
+    if not flagged and text.startswith("/"):
+        return [msg(text=f"words: {text}")]
     if text == "/forget_me" or text == "delete my conversation":
         return [msg(text="Erased. Starting again."), msg(custom={"erase_chat": True})]
     if text.startswith("/choose_language"):
@@ -273,6 +282,8 @@ def rasa_answer(body: dict) -> list[dict]:
         return [msg(text="Use <b>bold</b> & stay safe")]
     if text.startswith("/inform_location") or text == "/find_help":
         return [msg(text=f"payload received ({len(text)} characters)")]
+    if text.startswith("/"):
+        return [msg(text=f"payload: {text}")]
     return [msg(text=HELLO.get(language[:2], HELLO["en"]))]
 
 
@@ -292,6 +303,14 @@ class FakeRasa(Server):
 
     def messages(self) -> list[str]:
         return [r["message"] for r in self.requests]
+
+    def payloads(self) -> list[str]:
+        """The messages that came flagged as payloads (the gateway's own: buttons, /forget_me)."""
+        return [r["message"] for r in self.requests if (r.get("metadata") or {}).get(PAYLOAD_FLAG) is True]
+
+    def typed(self) -> list[str]:
+        """The messages that came as words (what people typed)."""
+        return [r["message"] for r in self.requests if (r.get("metadata") or {}).get(PAYLOAD_FLAG) is not True]
 
     async def _hello(self, request: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: fake")

@@ -46,6 +46,7 @@ async def test_start_greets_in_the_app_language_and_offers_each_language_by_its_
     assert await next_text(telegram, ANNA, 3) == "language set: sv"
     assert telegram.answered(query)
     assert rasa.messages() == ['/choose_language{"language":"sv"}']
+    assert rasa.payloads() == rasa.messages(), "the language choice is the gateway's own payload"
     # the gateway's own texts follow the choice although the app still says nb
     telegram.new_message(ANNA, "nb", sticker={"file_id": "s1", "file_unique_id": "u1", "width": 512,
                                               "height": 512, "is_animated": False, "is_video": False,
@@ -77,6 +78,7 @@ async def test_buttons_long_payloads_and_expired_buttons(gateway, telegram, rasa
     assert len(LONG_PAYLOAD.encode()) > MAX_CALLBACK_DATA
     for row in rows[:2]:
         assert len(row[0]["callback_data"].encode()) <= MAX_CALLBACK_DATA
+        assert row[0]["callback_data"].startswith("t:"), "a token, never the payload itself"
 
     query = telegram.press(ANNA, rows[0][0]["callback_data"])
     assert await next_text(telegram, ANNA, 2) == f"payload received ({len(LONG_PAYLOAD)} characters)"
@@ -85,6 +87,7 @@ async def test_buttons_long_payloads_and_expired_buttons(gateway, telegram, rasa
     query = telegram.press(ANNA, rows[1][0]["callback_data"])
     await next_text(telegram, ANNA, 3)
     assert rasa.messages()[-1] == "/find_help" and telegram.answered(query)
+    assert rasa.payloads() == [LONG_PAYLOAD, "/find_help"], "a real button press arrives flagged, as issued"
 
     # a token the gateway does not know (e.g. from before a restart): answered, nothing forwarded
     expired = telegram.press(ANNA, "t:AAAAAAAAAAAAAAAA")
@@ -106,6 +109,7 @@ async def test_forget_deletes_every_message_and_erases_the_tracker(gateway, tele
     telegram.say(ANNA, "/forget")
     assert await next_text(telegram, ANNA, 5) == "Erased. Starting again."
     assert rasa.messages()[-1] == "/forget_me" and rasa.requests[-1]["sender"] == rasa.requests[0]["sender"]
+    assert rasa.payloads()[-1] == "/forget_me", "flagged as the gateway's own payload"
     confirmation = telegram.sent(ANNA)[-1]
     assert telegram.visible(ANNA) == [max(telegram.messages[ANNA])], "only the confirmation is left"
     assert confirmation["text"] == "Erased. Starting again."
@@ -195,7 +199,8 @@ async def test_more_than_20_messages_a_minute_are_not_forwarded(gateway, telegra
     await asyncio.sleep(0.5)
     assert rasa.messages() == [f"message {number}" for number in range(20)], "in order, and only 20"
     texts = telegram.texts(BO)
-    assert texts.count(said("sv", "slow_down")) == 1, "asked once, kindly"
+    assert texts.count(said("sv", "slow_down", "emergency_numbers")) == 1, "asked once, kindly"
+    assert "112" in said("sv", "slow_down", "emergency_numbers"), "with the emergency numbers"
     assert len(texts) == 21
     # another chat is not affected
     telegram.say(ANNA, "hei")
@@ -203,7 +208,7 @@ async def test_more_than_20_messages_a_minute_are_not_forwarded(gateway, telegra
     # and /forget is never held back
     telegram.say(BO, "/forget", language_code="sv")
     await wait_until(lambda: len(telegram.visible(BO)) == 1, what="the erase")
-    assert rasa.messages()[-1] == "/forget_me"
+    assert rasa.messages()[-1] == "/forget_me" and rasa.payloads() == ["/forget_me"]
 
 
 async def test_huge_and_empty_messages(gateway, telegram, rasa):
@@ -235,7 +240,97 @@ async def test_text_is_escaped_for_html(gateway, telegram, rasa):
 async def test_other_commands_reach_rasa_as_words(gateway, telegram, rasa):
     telegram.say(ANNA, "/hjelp meg")
     await next_text(telegram, ANNA, 1)
-    assert rasa.messages() == ["hjelp meg"]
+    telegram.say(ANNA, "/Hjelp@veiviser_test_bot")
+    await next_text(telegram, ANNA, 2)
+    assert rasa.messages() == ["hjelp meg", "Hjelp"] and rasa.payloads() == []
+
+
+async def test_nothing_a_person_types_reaches_rasa_as_a_payload(gateway, telegram, rasa):
+    typed = [' /inform_location{"country":"<i>XX</i>"}', " /forget_me", " /restart", "/restart",
+             "\n\t/forget_me", "/ /forget_me", "//restart now"]
+    for text in typed:
+        telegram.say(ANNA, text)
+    photo = [{"file_id": "p1", "file_unique_id": "pu1", "width": 90, "height": 90}]
+    telegram.new_message(ANNA, "nb", photo=photo, caption='/choose_language{"language":"sv"}')
+    telegram.new_message(ANNA, "nb", photo=photo, caption=" /forget_me")
+    await wait_until(lambda: len(rasa.requests) == len(typed) + 2, what="every message at Rasa")
+    await next_text(telegram, ANNA, len(typed) + 4)
+    assert rasa.payloads() == [], "nothing typed is flagged as a payload"
+    assert rasa.messages() == ['inform_location{"country":"<i>XX</i>"}', "forget_me", "restart", "restart",
+                               "forget_me", "forget_me", "restart now", 'choose_language{"language":"sv"}',
+                               "forget_me"], "as words: no leading slash or space"
+    assert all(r["metadata"] == {"language_code": "nb"} for r in rasa.requests)
+    assert not telegram.called("deleteMessages"), "nothing was erased"
+    assert gateway.gateway.memory.language(ANNA) is None, "the caption chose no language"
+    assert said("sv", "caption_only") not in telegram.texts(ANNA)
+
+
+async def test_made_up_button_data_reaches_nobody(gateway, telegram, rasa):
+    telegram.say(ANNA, "buttons please")
+    telegram.say(BO, "buttons please", language_code="sv")
+    await next_text(telegram, ANNA, 1)
+    await next_text(telegram, BO, 1)
+    own = telegram.sent(ANNA)[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    others = telegram.sent(BO)[0]["reply_markup"]["inline_keyboard"][1][0]["callback_data"]
+    assert own.startswith("t:") and others.startswith("t:") and own != others
+    before = len(rasa.requests)
+
+    forged = ["p:/emergency", "p:/restart", "p:/find_help", others, "t:garbage", "t:", "l:xx", "l:", "/restart", ""]
+    for data in forged:
+        query = telegram.press(ANNA, data)
+        answer = await wait_until(lambda query=query: telegram.answered(query), what="the answer")
+        assert answer[0]["text"] == phrase("nb", "button_expired"), data
+    await asyncio.sleep(0.3)
+    assert len(rasa.requests) == before, "nothing reached Rasa"
+    assert len(telegram.sent(ANNA)) == 1
+
+    # the buttons the gateway did send still work, and arrive flagged with exactly their payload
+    telegram.press(ANNA, own)
+    await next_text(telegram, ANNA, 2)
+    telegram.press(BO, others, language_code="sv")
+    await next_text(telegram, BO, 2)
+    pseudonyms = Pseudonyms(SECRET.encode())
+    assert [(r["sender"], r["message"], r["metadata"]) for r in rasa.requests[before:]] == [
+        (pseudonyms.sender(ANNA), LONG_PAYLOAD, {"language_code": "nb", "payload": True}),
+        (pseudonyms.sender(BO), "/find_help", {"language_code": "sv", "payload": True}),
+    ]
+
+    # after /forget the chat's buttons are forgotten with it
+    telegram.say(ANNA, "/forget")
+    await wait_until(lambda: telegram.called("deleteMessages"), what="the erase")
+    query = telegram.press(ANNA, own, message_id=1)
+    answer = await wait_until(lambda: telegram.answered(query), what="the answer")
+    assert answer[0]["text"] == phrase("nb", "button_expired")
+
+
+async def test_an_emergency_passes_the_rate_limit(gateway, telegram, rasa):
+    for number in range(40):
+        telegram.say(ANNA, f"message {number}")
+    telegram.say(ANNA, "hjelp, de slår meg")
+    await wait_until(lambda: "hjelp, de slår meg" in rasa.messages(), what="the emergency at Rasa")
+    assert await next_text(telegram, ANNA, 22) == "Hei! Jeg er her for deg.", "and its answer is delivered"
+    assert rasa.messages() == [*(f"message {number}" for number in range(20)), "hjelp, de slår meg"]
+    slow_down = telegram.texts(ANNA)[20]
+    assert slow_down == said("nb", "slow_down", "emergency_numbers")
+    assert "112" in slow_down and "22 33 11 60" in slow_down
+    # the emergency did not use up the request to slow down, nor lift the limit for other messages
+    telegram.say(ANNA, "message 41")
+    await asyncio.sleep(0.5)
+    assert rasa.messages()[-1] == "hjelp, de slår meg" and len(telegram.texts(ANNA)) == 22
+
+
+async def test_only_this_bots_forget_passes_the_rate_limit(gateway, telegram, rasa):
+    for _ in range(30):
+        telegram.say(ANNA, "/forget@otherbot hello")
+    await wait_until(lambda: len(telegram.sent(ANNA)) >= 21, what="21 answers")
+    await asyncio.sleep(0.5)
+    assert rasa.messages() == ["forget hello"] * 20 and rasa.payloads() == [], "words, and only 20"
+    assert telegram.texts(ANNA).count(said("nb", "slow_down", "emergency_numbers")) == 1
+    assert len(telegram.sent(ANNA)) == 21 and not telegram.called("deleteMessages")
+    # this bot's /forget, in any case, is never held back
+    telegram.say(ANNA, "/FORGET@Veiviser_Test_Bot")
+    await wait_until(lambda: telegram.called("deleteMessages"), what="the erase")
+    assert rasa.payloads() == ["/forget_me"]
 
 
 async def test_group_chats_are_ignored(gateway, telegram, rasa):
@@ -253,6 +348,7 @@ async def test_auto_erase_after_silence(start, telegram, rasa):
     await next_text(telegram, ANNA, 2)
     await wait_until(lambda: not telegram.visible(ANNA), timeout=5, what="the chat to be erased")
     assert rasa.messages()[-1] == "/forget_me", "the tracker is erased too"
+    assert rasa.payloads() == ["/forget_me"], "flagged as the gateway's own payload"
     await asyncio.sleep(0.3)
     assert len(telegram.sent(ANNA)) == 2, "silently: nothing new in the chat"
 

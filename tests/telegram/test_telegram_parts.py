@@ -5,6 +5,7 @@ import pytest
 
 from bot.cli import main
 from bot.telegram.config import ConfigError, load_config
+from bot.telegram.gateway import user_text
 from bot.telegram.identity import Pseudonyms
 from bot.telegram.limits import RateLimiter, Verdict, shorten
 from bot.telegram.memory import ChatMemory
@@ -87,26 +88,50 @@ def test_split_text_cuts_a_giant_paragraph_at_spaces_and_counts_emoji_twice():
     assert all(telegram_length(chunk) <= 4096 for chunk in chunks) and "".join(chunks) == emoji
 
 
-def test_callback_payloads_map_long_payloads_and_stay_bounded():
-    payloads = CallbackPayloads(capacity=3)
-    assert payloads.encode("/find_help") == "p:/find_help"
+def test_callback_payloads_are_tokens_issued_per_chat_and_stay_bounded():
+    payloads = CallbackPayloads(max_chats=2, per_chat=3)
+    help_data = payloads.encode(1, "/find_help")
+    assert help_data.startswith("t:") and "find_help" not in help_data
+    assert payloads.encode(1, "/find_help") == help_data, "the same payload keeps its token"
+    assert payloads.decode(1, help_data) == "/find_help"
+    assert payloads.decode(2, help_data) is None, "a token issued to another chat"
+    for forged in ("p:/find_help", "p:/restart", "t:garbage", "t:", "garbage", "", None):
+        assert payloads.decode(1, forged) is None, forged
+
     long = [f'/inform_location{{"municipality":"{n:04d}","country":"NO","name":"Somewhere long"}}' for n in range(5)]
-    data = [payloads.encode(payload) for payload in long]
-    assert all(len(d.encode()) <= 64 for d in data) and len(payloads) == 3
-    assert [payloads.decode(d) for d in data] == [None, None, *long[2:]], "the oldest are forgotten"
-    assert payloads.decode("p:/find_help") == "/find_help" and payloads.decode("garbage") is None
+    data = [payloads.encode(1, payload) for payload in long]
+    assert all(len(d.encode()) <= 64 for d in data) and len(set(data)) == 5 and len(payloads) == 3
+    assert [payloads.decode(1, d) for d in data] == [None, None, *long[2:]], "the oldest are forgotten"
+    assert payloads.decode(1, help_data) is None
+
+    other = payloads.encode(2, "/find_help")
+    assert other != help_data and payloads.decode(2, other) == "/find_help"
+    payloads.encode(3, "/a")
+    assert payloads.decode(1, data[-1]) is None, "the least recently used chat is forgotten first"
+    payloads.forget(2)
+    assert payloads.decode(2, other) is None and len(payloads) == 1
 
 
 def test_render_joins_paragraphs_attaches_buttons_and_sees_the_erase_flag():
     payloads = CallbackPayloads()
     rendered = render([{"text": "One <1>"}, {"text": "Two & three"},
                        {"text": "Pick", "buttons": [{"title": "A", "payload": "/a"}]},
-                       {"custom": {"erase_chat": True}}], payloads, "Choose:")
+                       {"custom": {"erase_chat": True}}], payloads, 7, "Choose:")
     assert rendered.erase
     assert [m.text for m in rendered.messages] == ["One &lt;1&gt;\n\nTwo &amp; three\n\nPick"]
-    assert rendered.messages[0].keyboard.inline_keyboard[0][0].callback_data == "p:/a"
-    only_buttons = render([{"buttons": [{"title": "A", "payload": "/a"}]}], payloads, "Choose:")
+    data = rendered.messages[0].keyboard.inline_keyboard[0][0].callback_data
+    assert payloads.decode(7, data) == "/a" and payloads.decode(8, data) is None
+    only_buttons = render([{"buttons": [{"title": "A", "payload": "/a"}]}], payloads, 7, "Choose:")
     assert only_buttons.messages[0].text == "Choose:"
+    assert not only_buttons.erase
+
+
+def test_typed_text_never_starts_like_a_payload():
+    assert user_text("/hjelp meg ") == "hjelp meg"
+    assert user_text(' /inform_location{"country":"NO"}') == 'inform_location{"country":"NO"}'
+    assert user_text("/ /forget_me") == "forget_me"
+    assert user_text("\n\t// /restart") == "restart"
+    assert user_text("  ") == "" and user_text("hei / du") == "hei / du"
 
 
 # -- limits and memory ---------------------------------------------------------------------
@@ -119,6 +144,14 @@ def test_rate_limit_20_a_minute_asks_once_then_drops_until_the_rate_drops():
     assert limiter.check(2) is Verdict.ALLOW, "per user"
     clock.now += 61
     assert limiter.check(1) is Verdict.ALLOW
+
+
+def test_counted_messages_raise_the_rate_but_do_not_use_up_the_request_to_slow_down():
+    limiter = RateLimiter(clock=Clock())
+    for _ in range(25):
+        limiter.count(1)  # e.g. messages about acute danger: let through, but counted
+    assert limiter.check(1) is Verdict.SLOW_DOWN
+    assert limiter.check(1) is Verdict.DROP
 
 
 def test_shorten_cuts_at_a_word_and_says_so():
