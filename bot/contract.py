@@ -82,6 +82,12 @@ def parse_payload(text: str, intents: Collection[str] | None = None) -> tuple[st
     return intent, entities
 
 
+_LEADING = re.compile(r"^[\s/\u200b-\u200f\u2060\ufeff]+")
+
+
 def as_user_text(text: str) -> str:
-    """What a person typed, never read as a payload: leading white space and slashes go ("/hjelp" -> "hjelp")."""
-    return text.lstrip().lstrip("/").lstrip()
+    """What a person typed, never read as a payload: leading white space, invisible marks and slashes go.
+
+    "/hjelp" -> "hjelp", " / /forget_me" -> "forget_me".
+    """
+    return _LEADING.sub("", text)

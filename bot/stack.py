@@ -73,6 +73,7 @@ class Stack:
     enable_api: bool = False  # Rasa's HTTP API (trackers), for tests that inspect what Rasa stored
     server: str = "bot.serve"  # "rasa" runs stock Rasa (the benchmark's baseline)
     endpoints: Path = paths.ENDPOINTS
+    actions_package: str = "actions"  # the tests' fault injection starts a failing package
     _processes: list[subprocess.Popen] = field(default_factory=list)
     _by_name: dict[str, subprocess.Popen] = field(default_factory=dict)
     _args: dict[str, list[str]] = field(default_factory=dict)
@@ -122,7 +123,8 @@ class Stack:
         if not self.model.exists():
             raise FileNotFoundError(f"{self.model}: no trained model (run `make train`)")
         if self.with_actions:
-            self._spawn("actions", ["bot.action_server", "--port", str(self.action_port)])
+            self._spawn("actions", ["bot.action_server", "--port", str(self.action_port),
+                                     "--actions", self.actions_package])
         self._spawn(
             "rasa",
             [

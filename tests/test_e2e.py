@@ -3,33 +3,14 @@ import uuid
 
 import httpx
 import pytest
-import yaml
+from answers import expected, joined
 
-from bot import paths
-from bot.i18n import lookup, phrase
+from bot.i18n import phrase
 from bot.language import load_config
 from bot.stack import Stack, send
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 SHIPPED = load_config().shipped
-
-
-def english(name, index=-1):
-    """The English text of a response's variation (the last one is the default)."""
-    for path in paths.DOMAIN.glob("*.yml"):
-        responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
-        if name in responses:
-            return responses[name][index]["text"]
-    raise KeyError(name)
-
-
-def joined(messages):
-    """Rasa's REST channel sends each paragraph of a text as its own message."""
-    return "\n\n".join(m.get("text") or "" for m in messages)
-
-
-def expected(name, language, index=-1):
-    return lookup(language, name, english(name, index)).text
 
 
 @pytest.fixture(scope="module")

@@ -182,8 +182,8 @@ def _read(path: Path, checker: _Checker) -> Any:
         data = marked_yaml.load(path)
     except yaml.reader.ReaderError as error:
         line, column = _character_position(path, error.position)
-        checker.problems.append(Problem(checker.shown, line, column, "error", f"character #x{error.character:04x} "
-                                        f"is not allowed: {error.reason}", "delete it, or save the file as UTF-8 text"))
+        checker.problems.append(Problem(checker.shown, line, column, "error", f"character #x{error.character:04x}: "
+                                        f"{error.reason}", "delete it (it often comes with text copied from a PDF)"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -191,8 +191,10 @@ def _read(path: Path, checker: _Checker) -> Any:
         context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
         if context and start and start.line + 1 != line:  # an unclosed quote fails far from where it opened
             problem = f"{problem} ({context} on line {start.line + 1})"
-        checker.problems.append(Problem(checker.shown, line, column, "error", f"YAML syntax: {problem}",
-                                        "check the indentation and quotes on this line and the one above"))
+        hint = ("only plain text, lists and mappings are allowed: remove the '!…' tag"
+                if isinstance(error, yaml.constructor.ConstructorError)
+                else "check the indentation and quotes on this line and the one above")
+        checker.problems.append(Problem(checker.shown, line, column, "error", f"YAML syntax: {problem}", hint))
     except UnicodeDecodeError:
         line, column, byte = _undecodable(path)
         checker.problems.append(Problem(checker.shown, line, column, "error", f"byte 0x{byte:02x} is not UTF-8 text",

@@ -112,7 +112,8 @@ def _loss(root: Path, path: str, lost: list[str], remaining: int, noun: str) -> 
     else:
         why = f"{noun} are missing from the file (an entry removed, or a save cut short)"
     listed = ", ".join(lost[:LISTED]) + (f" and {len(lost) - LISTED} more" if len(lost) > LISTED else "")
-    return Problem(path, 1, 1, "error", f"{why}: {len(lost)} {noun} in service would disappear: {listed}", REMOVE_HINT)
+    counted = f"1 {noun[:-1]}" if len(lost) == 1 else f"{len(lost)} {noun}"
+    return Problem(path, 1, 1, "error", f"{why}: {counted} in service would disappear: {listed}", REMOVE_HINT)
 
 
 def _emptiness(file: Path, noun: str) -> str:

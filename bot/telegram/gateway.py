@@ -38,12 +38,8 @@ PHRASES = Path(__file__).resolve().parent / "phrases.yml"
 
 
 def user_text(text: str) -> str:
-    """What a person typed, as words: ``as_user_text`` until nothing more goes ("/ /x" -> "x"), trailing space cut."""
-    while True:
-        stripped = as_user_text(text)
-        if stripped == text:
-            return text.rstrip()
-        text = stripped
+    """What a person typed, as words (``as_user_text``: "/ /x" -> "x"), trailing space cut."""
+    return as_user_text(text).rstrip()
 
 
 class Gateway:

@@ -1,0 +1,23 @@
+"""What the assistant should answer: the rendered text of a response, as the tests compare it."""
+import yaml
+
+from bot import paths
+from bot.i18n import lookup
+
+
+def english(name, index=-1):
+    """The English text of a response's variation (the last one is the default)."""
+    for path in paths.DOMAIN.glob("*.yml"):
+        responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+        if name in responses:
+            return responses[name][index]["text"]
+    raise KeyError(name)
+
+
+def joined(messages):
+    """Rasa's REST channel sends each paragraph of a text as its own message."""
+    return "\n\n".join(m.get("text") or "" for m in messages)
+
+
+def expected(name, language, index=-1):
+    return lookup(language, name, english(name, index)).text
