@@ -70,6 +70,35 @@ def test_no_example_under_two_intents(training):
     assert not clashes
 
 
+def acute_sets():
+    """Every held-out acute-danger file: (path, {"acute": {kind: [...]}, "not_acute": {...}})."""
+    return [(path, yaml.safe_load(path.read_text(encoding="utf-8")))
+            for folder in ("acute", "acute_fresh") for path in sorted((paths.EVAL_SETS / folder).glob("*.yml"))]
+
+
+def test_no_acute_evaluation_sentence_is_trained(training):
+    from rapidfuzz import fuzz
+
+    from bot.nlu.text import fold
+
+    trained = [fold(e) for intents in training.values() for examples in intents.values() for e in examples]
+    exact = set(trained)
+    for path, sets in acute_sets():
+        texts = [t for section in sets.values() for kind in section.values() for t in kind]
+        assert not [t for t in texts if normalise(t) in {normalise(e) for e in exact}], path
+        close = [t for t in texts if any(fuzz.ratio(fold(t), e) >= 90 for e in trained if abs(len(e) - len(t)) < 12)]
+        assert not close, f"{path}: near copies in the training data: {close[:3]}"
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_acute_sets_cover_every_kind(language):
+    kinds = ("violence", "someone_else", "confinement", "child", "weapon", "medical", "moved_or_sold", "self_harm")
+    sets = yaml.safe_load((paths.EVAL_SETS / "acute" / f"{language}.yml").read_text(encoding="utf-8"))
+    assert set(kinds) == set(sets["acute"]) and all(len(sets["acute"][k]) >= 5 for k in kinds)
+    assert sum(len(v) for v in sets["acute"].values()) >= 40
+    assert sum(len(v) for v in sets["not_acute"].values()) >= 40
+
+
 def test_no_evaluation_sentence_is_trained(training, evaluation):
     trained = {normalise(e) for intents in training.values() for examples in intents.values() for e in examples}
     leaked = [text for sets in evaluation.values() for texts in sets.values() for text in texts

@@ -18,7 +18,15 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.evaluation import evaluate, format_table, write_json
+    from bot.evaluation import (
+        combined,
+        evaluate,
+        evaluate_acute,
+        format_acute,
+        format_table,
+        recall_by_kind,
+        write_json,
+    )
     from bot.language import load_config
 
     _silence()
@@ -26,7 +34,24 @@ def run(args: argparse.Namespace) -> int:
     reports = evaluate(Path(args.model), languages, paths.EVAL_SETS)
     print("ours (config.yml)")
     print(format_table(reports))
-    extra = {}
+    extra: dict = {}
+    acute_sets = {}
+    for folder in ("acute", "acute_fresh"):
+        acute = evaluate_acute(Path(args.model), languages, paths.EVAL_SETS, folder)
+        if not acute:
+            continue
+        acute_sets[folder] = acute
+        print(f"\nacute danger (tests/eval/{folder}): recall, false alarms on near misses, recall per kind")
+        print(format_acute(acute))
+        extra[folder] = {lang: asdict(report) for lang, report in acute.items()}
+        extra[f"{folder}_recall_by_kind"] = recall_by_kind(acute)
+    larger = {lang: combined(reports[lang], *(sets[lang] for sets in acute_sets.values() if lang in sets))
+              for lang in languages}
+    extra["emergency_all_sets"] = larger
+    print("\nemergencies over all held-out sets (intents + acute + acute_fresh): recall, false alarms")
+    for lang, figures in larger.items():
+        print(f"  {lang}: recall {figures['recall']:.3f} of {figures['emergencies']}, "
+              f"false alarms {figures['false_alarm']:.4f} of {figures['others']}")
     if args.baseline:
         baseline = evaluate(paths.MODELS / "baseline.tar.gz", languages, paths.EVAL_SETS)
         print("\nbaseline (stock Rasa 3.6: bot/benchmarks/baseline-config.yml)")

@@ -17,27 +17,56 @@ import yaml
 from bot.nlu.text import fold
 
 KEYWORDS_PATH = Path(__file__).resolve().parent / "emergency_keywords.yml"
+# Sections of the file that are not a language's danger patterns:
+CALM = "calm"  # marks of danger that is over or not meant ("two years ago", "lol")
+NOW = "now"  # marks of danger now ("right now", "tonight"): they outweigh the calm marks
+RESERVED = (CALM, NOW)
+
+
+def _compile(path: Path, section: str, patterns: list | None) -> list[tuple[str, Pattern[str]]]:
+    compiled = []
+    for index, pattern in enumerate(patterns or []):
+        try:
+            compiled.append((section, re.compile(pattern)))
+        except re.error as error:
+            raise ValueError(f"{path}: {section}[{index}]: {error}") from error
+    return compiled
 
 
 @functools.cache
-def load_patterns(path: Path = KEYWORDS_PATH) -> tuple[tuple[str, Pattern[str]], ...]:
-    """(language, compiled pattern) pairs; a bad pattern fails loudly with its place."""
+def _load(path: Path) -> dict[str, tuple[tuple[str, Pattern[str]], ...]]:
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle) or {}
-    compiled = []
+    danger = []
     for language, patterns in raw.items():
-        for index, pattern in enumerate(patterns or []):
-            try:
-                compiled.append((str(language), re.compile(pattern)))
-            except re.error as error:
-                raise ValueError(f"{path}: {language}[{index}]: {error}") from error
-    return tuple(compiled)
+        if language not in RESERVED:
+            danger += _compile(path, str(language), patterns)
+    marks = {section: tuple(p for language, patterns in (raw.get(section) or {}).items()
+                            for p in _compile(path, f"{section}.{language}", patterns))
+             for section in RESERVED}
+    return {"danger": tuple(danger), **marks}
+
+
+def load_patterns(path: Path = KEYWORDS_PATH) -> tuple[tuple[str, Pattern[str]], ...]:
+    """(language, compiled pattern) pairs of the danger patterns; a bad pattern fails loudly with its place."""
+    return _load(path)["danger"]
+
+
+load_patterns.cache_clear = _load.cache_clear  # the tests reload a changed file
+
+
+def calm(folded: str, path: Path = KEYWORDS_PATH) -> bool:
+    """Whether the message says the danger is over or not meant, and nothing says it is now."""
+    patterns = _load(path)
+    if any(pattern.search(folded) for _, pattern in patterns[NOW]):
+        return False
+    return any(pattern.search(folded) for _, pattern in patterns[CALM])
 
 
 def match_emergency(text: str) -> str | None:
-    """The language whose pattern matched ``text``, or None."""
+    """The language whose pattern matched ``text`` (and no calm mark outweighs it), or None."""
     folded = fold(text)
     for language, pattern in load_patterns():
         if pattern.search(folded):
-            return language
+            return None if language != "any" and calm(folded) else language
     return None

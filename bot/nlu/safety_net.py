@@ -4,7 +4,11 @@ Runs after the intent classifier and before the FallbackClassifier. A message
 that matches a pattern of ``emergency_keywords.yml`` (in any supported
 language: the writer may not use the language we think) gets the intent
 ``emergency`` with confidence 1.0; what the classifier said is kept under
-``safety_net`` in the parse data, so evaluation can tell the two apart.
+``safety_net`` in the parse data (with ``keywords`` added to ``fired``), so
+evaluation can tell the nets apart. A match does not count when the message
+also says the danger is over or not meant ("two years ago", "lol") and
+nothing says it is now: the ``calm`` and ``now`` sections of the file. The
+models (``AcuteDangerModel``) still judge such a message.
 """
 from __future__ import annotations
 
@@ -32,11 +36,10 @@ class EmergencySafetyNet(StatelessComponent):
             if language is None:
                 continue
             before = message.get(INTENT) or {}
-            message.set(
-                SAFETY_NET_KEY,
-                {"matched": language, "classifier_intent": before.get(INTENT_NAME_KEY)},
-                add_to_output=True,
-            )
+            record = dict(message.get(SAFETY_NET_KEY) or {"classifier_intent": before.get(INTENT_NAME_KEY)})
+            record["fired"] = [*(record.get("fired") or []), "keywords"]
+            record["keywords"] = language
+            message.set(SAFETY_NET_KEY, record, add_to_output=True)
             message.set(
                 INTENT,
                 {INTENT_NAME_KEY: EMERGENCY, PREDICTED_CONFIDENCE_KEY: 1.0},
