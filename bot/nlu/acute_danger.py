@@ -41,28 +41,15 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
-from sklearn.pipeline import Pipeline, make_union
+from sklearn.pipeline import Pipeline
 
+from bot.nlu.classifier import build_pipeline
 from bot.nlu.scorer import CompiledPipeline
-from bot.nlu.text import fold
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "acute_danger.joblib"
 EMERGENCY = "emergency"
 SAFETY_NET_KEY = "safety_net"
-
-
-def build_pipeline(config: dict[str, Any]) -> Pipeline:
-    low, high = config["char_ngrams"]
-    features = make_union(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), preprocessor=fold, sublinear_tf=True),
-        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), preprocessor=fold, sublinear_tf=True),
-    )
-    model = SGDClassifier(loss="log_loss", alpha=config["alpha"], max_iter=config["max_iter"],
-                          class_weight="balanced", random_state=config["random_state"])
-    return Pipeline([("features", features), ("model", model)])
 
 
 def decide(intent: dict[str, Any], probability: float, config: dict[str, Any]) -> tuple[bool, list[str]]:
@@ -81,7 +68,7 @@ def decide(intent: dict[str, Any], probability: float, config: dict[str, Any]) -
 class AcuteDangerModel(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"char_ngrams": [2, 5], "alpha": 1e-4, "max_iter": 50, "random_state": 0,
+        return {"char_ngrams": [2, 5], "word_ngrams": [1, 2], "alpha": 1e-4, "max_iter": 50, "random_state": 0,
                 "raise_alone": 0.8, "confirm": 0.5, "classifier_alone": 0.8}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,

@@ -39,10 +39,12 @@ MODEL_FILE = "linear_intent_classifier.joblib"
 
 
 def build_pipeline(config: dict[str, Any]) -> Pipeline:
+    """TF-IDF over folded character and word n-grams, then SGD on the log loss (also bot.nlu.acute_danger's)."""
     low, high = config["char_ngrams"]
     features = make_union(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), preprocessor=fold, sublinear_tf=True),
-        TfidfVectorizer(analyzer="word", preprocessor=fold, sublinear_tf=True),
+        TfidfVectorizer(analyzer="word", ngram_range=tuple(config.get("word_ngrams", (1, 1))), preprocessor=fold,
+                        sublinear_tf=True),
     )
     model = SGDClassifier(
         loss="log_loss",
