@@ -4,6 +4,8 @@ import yaml
 from bot import paths
 from bot.i18n import lookup
 
+HELP_NOW = "help, they are beating me"
+
 
 def english(name, index=-1):
     """The English text of a response's variation (the last one is the default)."""
@@ -21,3 +23,8 @@ def joined(messages):
 
 def expected(name, language, index=-1):
     return lookup(language, name, english(name, index)).text
+
+
+def emergency_first(answer, language="en"):
+    """Whether Rasa's answer opens with the emergency numbers (any country's variant)."""
+    return bool(answer) and answer[0]["text"].startswith(expected("utter_emergency", language)[:40])

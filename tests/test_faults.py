@@ -13,18 +13,13 @@ import uuid
 
 import httpx
 import pytest
-from answers import expected
+from answers import HELP_NOW, emergency_first, expected
 
 from bot.stack import Stack, send
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 SECRET = "Zorblax Quintavius"
 NEED = f"I am {SECRET} and I need a doctor, I am in Oslo"
-HELP_NOW = "help, they are beating me"
-
-
-def emergency_first(answer, language="en"):
-    return bool(answer) and answer[0]["text"].startswith(expected("utter_emergency", language)[:40])
 
 
 def notice_then_numbers(answer, language="en"):

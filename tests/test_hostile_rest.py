@@ -14,7 +14,7 @@ import uuid
 
 import httpx
 import pytest
-from answers import expected
+from answers import HELP_NOW, emergency_first, expected
 
 from bot.contract import PAYLOAD_FLAG
 from bot.stack import Stack, send
@@ -25,7 +25,6 @@ NAME = "Zorblax Quintavius"
 PHONE = "+4799887766"
 STREET = "Bergenhusvei 12"
 CANARIES = ["Zorblax", "Quintavius", PHONE, STREET]
-HELP_NOW = "help, they are beating me"
 S = f"my name is {NAME}, call me on {PHONE}, I live in {STREET}"
 
 
@@ -129,9 +128,8 @@ def client():
         yield shared
 
 
-def emergency_first(client, webhook, sender):
-    answer = send(client, webhook, sender, HELP_NOW, "en")
-    return bool(answer) and answer[0]["text"].startswith(expected("utter_emergency", "en")[:40])
+def emergency_answered(client, webhook, sender):
+    return emergency_first(send(client, webhook, sender, HELP_NOW, "en"))
 
 
 @pytest.mark.parametrize(("probe", "probe_body", "status"), PROBES, ids=[p[0] for p in PROBES])
@@ -147,8 +145,8 @@ def test_hostile_request(stack, client, probe, probe_body, status):
         shown = json.dumps(answer, ensure_ascii=False)
         for marker in ("<img", "<b>x", "XX", "take_over"):
             assert marker not in shown, "a value from a payload was taken and echoed"
-        assert emergency_first(client, stack.webhook, sender), "the same conversation still gets 112"
-    assert emergency_first(client, stack.webhook, uuid.uuid4().hex), "a new conversation still gets 112"
+        assert emergency_answered(client, stack.webhook, sender), "the same conversation still gets 112"
+    assert emergency_answered(client, stack.webhook, uuid.uuid4().hex), "a new conversation still gets 112"
     assert stack.running()
 
 
@@ -172,11 +170,11 @@ def test_a_real_button_still_works(stack, client):
 def test_a_surrogate_does_not_silence_an_emergency(stack, client):
     answer = send(client, stack.webhook, uuid.uuid4().hex, "\ud800 help, they are beating me".encode(
         "utf-8", "surrogatepass").decode("utf-8", "replace"), None)
-    assert answer and answer[0]["text"].startswith(expected("utter_emergency", "en")[:40])
+    assert emergency_first(answer)
     raw = '{"sender":"' + uuid.uuid4().hex + '","message":"\\ud800 help, they are beating me"}'
     response = client.post(stack.webhook, content=raw.encode(), headers={"Content-Type": "application/json"})
     assert response.status_code == 200
-    assert response.json()[0]["text"].startswith(expected("utter_emergency", "en")[:40])
+    assert emergency_first(response.json())
 
 
 def test_no_canary_in_any_log(stack, client):

@@ -70,9 +70,8 @@ def message_text(raw: str, is_payload: bool, intents: Collection[str] | None) ->
     """What the dialogue gets: a re-written payload when it is one of ours and valid, else words."""
     text = clean_text(raw)
     if is_payload and intents is not None:
-        allowed = [intent for intent in intents if intent not in NEVER_FROM_CLIENTS]
-        parsed = parse_payload(text, allowed)
-        if parsed is not None:
+        parsed = parse_payload(text, intents)
+        if parsed is not None and parsed[0] not in NEVER_FROM_CLIENTS:
             intent, entities = parsed
             return intent_payload(intent, **entities)
     return as_user_text(text)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from babel import Locale
 
+from bot.contract import COUNTRIES
 from bot.language.supported import load_config
 from bot.nlu.text import fold
 
-COUNTRIES = ("NO", "DK", "SE")
 _VOWEL_END = re.compile(r"[aeiouyаяеиоуыюіїєąęæøå]$")
 
 

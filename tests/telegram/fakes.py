@@ -16,6 +16,7 @@ import itertools
 import json
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -323,3 +324,11 @@ class FakeRasa(Server):
         if self.status != 200:
             return web.Response(status=self.status, text="Internal Server Error")
         return web.json_response(self.respond(body))
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (and is not a zombie), read from /proc."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

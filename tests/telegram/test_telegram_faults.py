@@ -28,7 +28,7 @@ import httpx
 import pytest
 import yaml
 from aiohttp import web
-from fakes import ANNA, BO, SECRET, Server, next_text, wait_until
+from fakes import ANNA, BO, SECRET, Server, alive, next_text, wait_until
 
 from bot import paths
 from bot.i18n import lookup
@@ -381,13 +381,6 @@ def _children(pid: int) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 async def veiviser_run(launch) -> tuple[Child, dict[str, tuple[int, int]]]:
     if not paths.MODEL.exists():
         pytest.fail(f"{paths.MODEL} is missing: run `make train`")
@@ -428,7 +421,7 @@ async def test_veiviser_run_survives_a_dead_action_server_and_starts_it_again(la
     code, _, output = await stop(run, 60)
     assert code == 0, output
     assert "the actions server stopped (exit status -9); starting it again" in output
-    assert not [pid for pid in run.servers if _alive(pid)], "the servers started again are stopped too"
+    assert not [pid for pid in run.servers if alive(pid)], "the servers started again are stopped too"
     assert_private(output)
 
 
@@ -450,5 +443,5 @@ async def test_veiviser_run_survives_a_dead_rasa_and_starts_it_again(launch, tel
     code, _, output = await stop(run, 60)
     assert code == 0, output
     assert "the rasa server stopped (exit status -9); starting it again" in output
-    assert not [pid for pid in run.servers if _alive(pid)], "the servers started again are stopped too"
+    assert not [pid for pid in run.servers if alive(pid)], "the servers started again are stopped too"
     assert_private(output)

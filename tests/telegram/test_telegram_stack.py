@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from fakes import ANNA, SECRET, next_text, wait_until
+from fakes import ANNA, SECRET, alive, next_text, wait_until
 
 from bot import paths
 from bot.i18n import lookup
@@ -82,13 +82,6 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 async def test_veiviser_run_starts_all_three_and_stops_them_cleanly(telegram):
     if not paths.MODEL.exists():
         pytest.fail(f"{paths.MODEL} is missing: run `make train`")
@@ -115,7 +108,7 @@ async def test_veiviser_run_starts_all_three_and_stops_them_cleanly(telegram):
     output = (await stderr).decode()
     assert code == 0, output
     assert "Telegram gateway stopped" in output and "Stopping the gateway, Rasa and the action server" in output
-    assert not [pid for pid in servers if _alive(pid)], "no server is left running"
+    assert not [pid for pid in servers if alive(pid)], "no server is left running"
     rasa_url = re.search(r"against Rasa at (http://127\.0\.0\.1:\d+)", output).group(1)
     with pytest.raises(httpx.ConnectError):
         httpx.get(rasa_url, timeout=2)
