@@ -17,10 +17,13 @@ def test_negotiate(code, expected):
     assert negotiate(code) == expected
 
 
-def test_shipped_languages_are_tier_one_and_build_for_fifteen():
+def test_tiers_follow_the_language_spec():
     config = load_config()
-    assert config.shipped == ("en", "nb", "da", "sv")
-    assert len(config.all) == 15
+    assert config.tier1 == ("en", "nb", "da", "sv")
+    assert set(config.tier2) == {"th", "ro", "uk", "ru", "ar", "es", "vi", "tr", "fr", "bg", "pl", "lt"}
+    assert config.safety == ("fa", "ti")
+    assert set(config.tier1) <= set(config.shipped) <= set(config.all)
+    assert set(config.must_have) == {"tier1", "tier2", "safety"}
 
 
 @pytest.mark.parametrize(
@@ -52,9 +55,17 @@ def test_explicit_choice_beats_everything_and_sticks():
     assert (later.language, later.chosen) == ("sv", True)
 
 
-def test_client_language_code_beats_detection():
-    result = resolve_language(current="en", chosen=False, metadata={"language_code": "no"}, text=LONG_SV)
-    assert result.language == "nb"
+def test_text_beats_the_client_language_code():
+    """Telegram's code is the app's language, often English for the people we serve: the text wins."""
+    result = resolve_language(current="en", chosen=False, metadata={"language_code": "en"}, text=LONG_SV)
+    assert result.language == "sv"
+
+
+def test_client_language_code_counts_in_the_first_message_only():
+    first = resolve_language(current="en", chosen=False, metadata={"language_code": "no"}, text="hei")
+    later = resolve_language(current="sv", chosen=False, metadata={"language_code": "no"}, text="ok",
+                             first_message=False)
+    assert (first.language, later.language) == ("nb", "sv")
 
 
 def test_detection_when_no_usable_client_code():

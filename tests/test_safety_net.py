@@ -42,12 +42,21 @@ def test_every_pattern_compiles_and_is_written_folded():
 
 
 def test_a_broken_pattern_names_its_place(tmp_path):
-    bad = tmp_path / "bad.yml"
-    bad.write_text("en:\n  - ok\n  - '(unclosed'\n", encoding="utf-8")
+    (tmp_path / "en.yml").write_text("danger:\n  - ok\n  - '(unclosed'\n", encoding="utf-8")
     load_patterns.cache_clear()
     try:
-        with pytest.raises(ValueError, match=r"bad\.yml: en\[1\]"):
-            load_patterns(bad)
+        with pytest.raises(ValueError, match=r"en\.yml: danger\[1\]"):
+            load_patterns(tmp_path)
+    finally:
+        load_patterns.cache_clear()
+
+
+def test_an_unknown_section_is_named(tmp_path):
+    (tmp_path / "ru.yml").write_text("dangers:\n  - ok\n", encoding="utf-8")
+    load_patterns.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"ru\.yml: unknown section\(s\) \['dangers'\]"):
+            load_patterns(tmp_path)
     finally:
         load_patterns.cache_clear()
 

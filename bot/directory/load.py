@@ -7,6 +7,8 @@ an error, the action server keeps its last good directory.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import difflib
 import re
@@ -513,6 +515,10 @@ def _load_topics(path: Path, check: _Checker, directory: Directory) -> None:
         for lang in load_config().tier1:
             if not labels.get(lang):
                 check.error(labels, None, f"topic '{topic}' has no name in '{lang}'", f"add '{lang}: …'")
+        for key in labels:
+            if key not in load_config().all:
+                check.error(labels, key, f"topic '{topic}': '{key}' is not a language code",
+                            "a comma inside {…} starts a new entry: put the name in quotes")
         directory.topic_labels[topic] = {str(k): str(v) for k, v in labels.items()}
     for topic in data:
         if topic not in TOPICS:
@@ -522,6 +528,42 @@ def _load_topics(path: Path, check: _Checker, directory: Directory) -> None:
 # the whole folder ----------------------------------------------------------
 def directory_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.yml") if p.is_file())
+
+
+def _load_exonyms(path: Path, check: _Checker, directory: Directory) -> None:
+    """``places/exonyms/<lang>.yml``: how speakers of a language write Nordic places and countries.
+
+    The forms become aliases of the place (so they are matched like any other
+    name); a name that is not a municipality or county of the country is an error.
+    """
+    data = _read(path, check)
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        check.error(data, None, "an exonyms file must be a mapping", "start with 'NO:' and 'Oslo: [...]' below it")
+        return
+    for country, names in data.items():
+        if country == "countries":
+            for code in (names or {}) if isinstance(names, dict) else ():
+                if code not in COUNTRIES:
+                    check.error(names, code, f"unknown country '{code}'", f"use one of: {', '.join(COUNTRIES)}")
+                    continue
+                forms = check.strings(names, code)
+                directory.country_aliases[code] = (*directory.country_aliases.get(code, ()), *forms)
+            continue
+        places = directory.countries.get(str(country))
+        if places is None or not isinstance(names, dict):
+            check.error(data, country, f"unknown country '{country}' or not a mapping",
+                        f"use one of: {', '.join(COUNTRIES)}, countries; then 'Oslo: [...]'")
+            continue
+        by_name = {p.name: (kind, p) for kind in ("counties", "municipalities") for p in getattr(places, kind).values()}
+        for name in names:
+            if name not in by_name:
+                check.error(names, name, f"'{name}' is not a place of {country}", f"use the name as in places/{country}.yml")
+                continue
+            kind, place = by_name[name]
+            forms = check.strings(names, name)
+            getattr(places, kind)[place.code] = dataclasses.replace(place, aliases=(*place.aliases, *forms))
 
 
 def load_directory(root: Path, today: dt.date | None = None) -> tuple[Directory, list[Problem]]:
@@ -545,6 +587,8 @@ def load_directory(root: Path, today: dt.date | None = None) -> tuple[Directory,
         checks["topics"].error(None, None, "topics.yml is missing", "restore resources/topics.yml")
     for path in sorted((root / "places").glob("*.yml")):
         _load_places(path, checker(path), directory)
+    for path in sorted((root / "places" / "exonyms").glob("*.yml")):
+        _load_exonyms(path, checker(path), directory)
     seen_ids: dict[str, str] = {}
     for path in sorted((root / "services").glob("*/*.yml")):
         check = checker(path)

@@ -3,7 +3,11 @@
 Names and aliases come from ``resources/places``, country names from Babel.
 Matching is on folded text (no diacritics), exact first — also for inflected
 forms ("Bergens", "w Bergenie") — then fuzzy with rapidfuzz for typos
-("Stokholm"). Short names that are also ordinary words ("Moss", "Time", "Lund")
+("Stokholm"). Names as other languages write them come from
+``resources/places/exonyms`` ("Осло", "Sztokholmie", "ออสโล"; in scripts
+written without spaces they are found inside the text); other places written
+in another script are transliterated (anyascii: "Тромсё" → "tromse") and
+matched fuzzily. Short names that are also ordinary words ("Moss", "Time", "Lund")
 count only after a place preposition ("i", "in", "fra", "w", "în") or when the
 message is little more than the name.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from bot.directory.schema import Directory, Place
@@ -50,6 +55,8 @@ class Recognition:
 
 
 def _key(name: str) -> str:
+    if _unspaced(name):  # Thai: \w+ would split at vowel and tone marks
+        return fold(name).replace(" ", "")
     key = fold(name).replace("-", " ")
     for suffix in _SUFFIXES:
         if key.endswith(suffix):
@@ -68,20 +75,24 @@ class PlaceIndex:
                         self.names[key].append(place)
         self._choices = list(self.names)
         self._longest = max((len(k.split()) for k in self.names), default=1)
+        # names in scripts written without spaces (Thai), longest first: found inside the text
+        self._unspaced = sorted((k for k in self.names if _unspaced(k)), key=len, reverse=True)
+        self._countries = {_key(form): code for code, forms in directory.country_aliases.items() for form in forms}
 
     def recognise(self, text: str, country_hint: str | None = None) -> Recognition:
         tokens = _WORD.findall(fold(text or "").replace("-", " "))
         result = Recognition()
         if not tokens:
             return result
-        found: list[list[Place]] = []
+        found: list[list[Place]] = self._inside(fold(text or ""))
         short = len(tokens) <= SHORT_MESSAGE
         i = 0
         while i < len(tokens):
             for n in range(min(self._longest, len(tokens) - i), 0, -1):
                 span = " ".join(tokens[i:i + n])
                 after_preposition = i > 0 and tokens[i - 1] in PREPOSITIONS
-                places = self._exact(span) or self._fuzzy(span, after_preposition or short)
+                places = (self._exact(span) or self._fuzzy(span, after_preposition or short)
+                          or self._transliterated(span, after_preposition or short))
                 if places and (n > 1 or after_preposition or short or len(span) >= SAFE_LENGTH):
                     found.append(places)
                     i += n
@@ -89,6 +100,9 @@ class PlaceIndex:
             else:
                 i += 1
         countries = [code for _, _, code in find_names(text or "", country_names(), stems=True)]
+        countries += [self._countries[t] for t in tokens if t in self._countries]
+        folded = fold(text or "")
+        countries += [code for form, code in self._countries.items() if _unspaced(form) and form in folded]
         result.country = countries[0] if countries else None
         if found:
             result.places = _prefer(found[0], country_hint or result.country)
@@ -108,12 +122,30 @@ class PlaceIndex:
                     found += [p for p in self.names.get(span[: -len(ending)], ()) if p not in found]
         return found
 
+    def _inside(self, folded: str) -> list[list[Place]]:
+        """Names of scripts without spaces, found inside the text ("ฉันอยู่ที่ออสโล")."""
+        for key in self._unspaced:
+            if key in folded:
+                return [self.names[key]]
+        return []
+
+    def _transliterated(self, span: str, in_context: bool) -> list[Place]:
+        """A name in another script with no exonym entry, read in Latin letters ("Тромсё" → "tromse")."""
+        if span.isascii():
+            return []
+        latin = _key(anyascii(span))
+        return self._exact(latin) or self._fuzzy(latin, in_context) if latin else []
+
     def _fuzzy(self, span: str, in_context: bool) -> list[Place]:
         """A near miss of one word ("Stokholm"): only after a preposition, in a short message, or for long words."""
         if " " in span or len(span) < 5 or not (in_context or len(span) >= FUZZY_ALONE):
             return []
         best = process.extractOne(span, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return self.names[best[0]] if best else []
+
+
+def _unspaced(key: str) -> bool:
+    return any("\u0e00" <= char <= "\u0e7f" for char in key)
 
 
 def _prefer(places: list[Place], country: str | None) -> list[Place]:

@@ -16,10 +16,12 @@ from babel.lists import format_list
 from bot.directory.lookup import Answer, Match
 from bot.directory.schema import Directory, Place, Right
 from bot.i18n import phrase
+from bot.i18n.resources import service_context, text_context, topic_context, translated
 
 
-def localised(texts: dict[str, str], language: str) -> str:
-    return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+def localised(texts: dict[str, str], language: str, context: str) -> str:
+    """The text in ``language`` (inline or from the resources catalogue), else English."""
+    return translated(texts, language, context)[0]
 
 
 def country_name(country: str, language: str) -> str:
@@ -63,7 +65,11 @@ def hours_line(match: Match, now_local: dt.datetime, language: str) -> str | Non
 
 def service_card(match: Match, language: str, now_local: dt.datetime) -> str:
     service = match.service
-    lines = [f"• {localised(service.names, language)}", localised(service.descriptions, language)]
+    description, in_language = translated(service.descriptions, language, service_context(service.id, "description"))
+    lines = [f"• {localised(service.names, language, service_context(service.id, 'name'))}"]
+    if not in_language:
+        lines.append(phrase(language, "in_english_only"))
+    lines.append(description)
     if service.phones:
         lines.append(phrase(language, "phone", numbers=format_list(list(service.phones), style="or", locale=language)))
     if service.sms:
@@ -88,7 +94,7 @@ def service_card(match: Match, language: str, now_local: dt.datetime) -> str:
 
 def answer_text(answer: Answer, directory: Directory, language: str, now_local: dt.datetime) -> str:
     """The whole answer to a need in a place, as one message."""
-    need = directory.topic_labels.get(answer.need, {}).get(language) or directory.topic_labels.get(answer.need, {}).get("en", answer.need)
+    need = localised(directory.topic_labels.get(answer.need) or {"en": answer.need}, language, topic_context(answer.need))
     country = country_name(answer.country, language)
     place = place_name(answer.place or answer.county, directory)
     parts: list[str] = []
@@ -118,9 +124,10 @@ def rights_text(right: Right, language: str) -> str:
 def sourced_text(right: Right, language: str, intro: str) -> str:
     """A rights or guidance text with its legal basis and source, under ``intro``."""
     parts = [intro]
-    if language not in right.texts:
+    text, in_language = translated(right.texts, language, text_context(right.country, right.intent))
+    if not in_language:
         parts.append(phrase(language, "in_english_only"))
-    parts.append(localised(right.texts, language))
+    parts.append(text)
     if right.legal_basis:
         parts.append(phrase(language, "rights_basis", basis=right.legal_basis))
     parts.append(phrase(language, "rights_source", url=right.source,

@@ -93,6 +93,7 @@ class Directory:
     rights: dict[tuple[str, str], Right] = field(default_factory=dict)
     guidance: dict[tuple[str, str], Right] = field(default_factory=dict)  # same shape as rights
     topic_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    country_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # places/exonyms: "Норвегии"
 
     def place(self, country: str, code: str) -> Place | None:
         data = self.countries.get(country)

@@ -1,14 +1,19 @@
-"""Detect the language of a message with lingua, only when the text is reliable.
+"""Detect the language of a message: its script first, then lingua when the text is reliable.
 
-The detector knows every language Veiviser is built for (so that a Romanian
-message is not mistaken for a shipped one) but only answers with a shipped
-language. Nynorsk's confidence counts for Bokmål through the aliases.
+The script settles Ge'ez (Tigrinya, which lingua does not know), Thai, and
+narrows Arabic script and Cyrillic (``bot.language.script``). The detector
+knows every language Veiviser is built for (so that a Romanian message is not
+mistaken for a shipped one) but only answers with a shipped language.
+Nynorsk's confidence counts for Bokmål through the aliases. A ``hint`` (the
+language whose emergency pattern matched) decides between the candidates of
+a script and for short texts, which statistics cannot judge.
 """
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
 
+from bot.language.script import candidates
 from bot.language.supported import load_config
 
 MIN_CHARACTERS = 15
@@ -47,20 +52,28 @@ def confidences(text: str) -> dict[str, float]:
     return dict(merged)
 
 
-def detect(text: object) -> str | None:
+def detect(text: object, hint: str | None = None) -> str | None:
     """The shipped language ``text`` is written in, or None when unsure."""
     if not isinstance(text, str) or text.startswith("/"):
         return None
     stripped = text.strip()
+    shipped = load_config().shipped
+    allowed = candidates(stripped)
+    usable = [code for code in allowed if code in shipped]
+    hinted = hint if hint in shipped and (not allowed or hint in allowed) else None
+    if allowed and (hinted or len(allowed) == 1):
+        return hinted or (usable[0] if usable else None)
     if len(stripped) < MIN_CHARACTERS:
-        return None
+        return hinted or (usable[0] if usable else None)
     try:
         scores = confidences(stripped)
     except (UnicodeError, ValueError):  # e.g. a lone surrogate from a client that skipped the channel's clean-up
         return None
-    if not scores:
-        return None
-    best = max(scores, key=scores.get)
-    if scores[best] < MIN_CONFIDENCE or best not in load_config().shipped:
-        return None
-    return best
+    if allowed:
+        scores = {code: score for code, score in scores.items() if code in allowed}
+        total = sum(scores.values())
+        scores = {code: score / total for code, score in scores.items()} if total else {}
+    best = max(scores, key=scores.get) if scores else None
+    if best in shipped and scores[best] >= MIN_CONFIDENCE:
+        return best
+    return hinted or (usable[0] if usable else None)

@@ -15,7 +15,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.events import Event, Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.language.detect import warm_up
@@ -41,6 +41,19 @@ def explicit_choice(tracker: DialogueStateTracker) -> str | None:
     return None
 
 
+def first_message(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message is the first the user sent in this conversation (session)."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            seen += 1
+            if seen > 1:
+                return False
+        elif isinstance(event, (SessionStarted, Restarted)):
+            break
+    return True
+
+
 def language_events(tracker: DialogueStateTracker) -> list[Event]:
     """Slot events that bring the tracker's language up to date with the latest message."""
     message = tracker.latest_message
@@ -55,6 +68,8 @@ def language_events(tracker: DialogueStateTracker) -> list[Event]:
         explicit=explicit,
         metadata=message.metadata,
         text=message.text,
+        hint=(message.parse_data.get("safety_net") or {}).get("keywords"),
+        first_message=first_message(tracker),
     )
     events: list[Event] = []
     if resolution.language != current:

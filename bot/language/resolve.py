@@ -1,8 +1,11 @@
 """Choose the answer language for one user turn, in order of strength.
 
 1. an explicit choice by the user (sticky: it wins in every later turn);
-2. the client's language code (``metadata.language_code``), negotiated;
-3. detection from the text, when reliable;
+2. what the text shows: its script and statistical detection when reliable,
+   with the language of a matched emergency pattern as a hint;
+3. in the first message of a conversation, the client's language code
+   (``metadata.language_code``), negotiated: only a hint, because it is the
+   app's interface language (often English for the people we serve);
 4. the language already in use, else the default.
 """
 from __future__ import annotations
@@ -31,6 +34,8 @@ def resolve_language(
     explicit: str | None = None,
     metadata: Mapping[str, Any] | None = None,
     text: str | None = None,
+    hint: str | None = None,
+    first_message: bool = True,
 ) -> Resolution:
     config = load_config()
     picked = negotiate(explicit) if explicit else None
@@ -38,12 +43,12 @@ def resolve_language(
         return Resolution(picked, True)
     if chosen and current in config.shipped:
         return Resolution(current, True)
-    from_client = negotiate((metadata or {}).get(METADATA_KEY))
-    if from_client:
-        return Resolution(from_client, False)
-    detected = detect(text)
+    detected = detect(text, hint)
     if detected:
         return Resolution(detected, False)
+    from_client = negotiate((metadata or {}).get(METADATA_KEY)) if first_message or current not in config.shipped else None
+    if from_client:
+        return Resolution(from_client, False)
     if current in config.shipped:
         return Resolution(current, False)
     return Resolution(config.default, False)

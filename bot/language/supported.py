@@ -1,4 +1,4 @@
-"""The supported languages, read once from ``bot/languages.yml``."""
+"""The supported languages and their tiers, read once from ``bot/languages.yml``."""
 from __future__ import annotations
 
 import functools
@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "languages.yml"
+TIERS = ("tier1", "tier2", "safety")
 
 
 @dataclass(frozen=True)
@@ -16,12 +17,24 @@ class LanguageConfig:
     shipped: tuple[str, ...]
     tier1: tuple[str, ...]
     tier2: tuple[str, ...]
+    safety: tuple[str, ...]
     aliases: dict[str, str]
+    must_have: dict[str, tuple[str, ...]]
+    safety_responses: tuple[str, ...]
+    safety_intents: tuple[str, ...]
 
     @property
     def all(self) -> tuple[str, ...]:
         """Every language Veiviser is built for, shipped or not."""
-        return self.tier1 + self.tier2
+        return self.tier1 + self.tier2 + self.safety
+
+    @property
+    def understood(self) -> tuple[str, ...]:
+        """Shipped languages with NLU data for the intents (tiers 1 and 2)."""
+        return tuple(code for code in self.shipped if code not in self.safety)
+
+    def tier(self, code: str) -> str | None:
+        return next((name for name in TIERS if code in getattr(self, name)), None)
 
 
 @functools.cache
@@ -33,7 +46,11 @@ def load_config(path: Path = CONFIG_PATH) -> LanguageConfig:
         shipped=tuple(raw["shipped"]),
         tier1=tuple(raw["tier1"]),
         tier2=tuple(raw["tier2"]),
+        safety=tuple(raw.get("safety") or ()),
         aliases={str(k): str(v) for k, v in (raw.get("aliases") or {}).items()},
+        must_have={tier: tuple(items) for tier, items in (raw.get("must_have") or {}).items()},
+        safety_responses=tuple(raw.get("safety_responses") or ()),
+        safety_intents=tuple(raw.get("safety_intents") or ()),
     )
     unknown = set(config.shipped) - set(config.all)
     if unknown or config.default not in config.shipped:

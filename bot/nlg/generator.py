@@ -19,7 +19,8 @@ from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.contract import intent_payload
-from bot.i18n import lookup
+from bot.i18n import lookup, phrase
+from bot.i18n.catalogs import SOURCE_LANGUAGE
 from bot.language import load_config, negotiate
 
 logger = logging.getLogger(__name__)
@@ -124,6 +125,8 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
             response["text"] = found.text
             if not found.found:
                 missing.append("text")
+                if language != SOURCE_LANGUAGE:  # say so in their language (safety tier: most answers)
+                    response["text"] = f"{phrase(language, 'in_english_only')}\n\n{found.text}"
         for button in response.get("buttons") or []:
             if button.get("title"):
                 found = lookup(language, name, button["title"])

@@ -16,8 +16,9 @@ import yaml
 
 from bot.nlu.text import fold
 
-KEYWORDS_PATH = Path(__file__).resolve().parent / "emergency_keywords.yml"
-# Sections of the file that are not a language's danger patterns:
+KEYWORDS_PATH = Path(__file__).resolve().parent / "emergency_keywords"  # one file per language; README.md there
+ANY = "any"  # lone cries in every language: tried first, never calmed
+DANGER = "danger"
 CALM = "calm"  # marks of danger that is over or not meant ("two years ago", "lol")
 NOW = "now"  # marks of danger now ("right now", "tonight"): they outweigh the calm marks
 RESERVED = (CALM, NOW)
@@ -33,23 +34,31 @@ def _compile(path: Path, section: str, patterns: list | None) -> list[tuple[str,
     return compiled
 
 
+def _files(folder: Path) -> list[Path]:
+    """``any.yml`` first, then the languages in the order of bot/languages.yml, then any other."""
+    from bot.language.supported import load_config
+
+    order = [ANY, *load_config().all]
+    return sorted(folder.glob("*.yml"), key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem))
+
+
 @functools.cache
-def _load(path: Path) -> dict[str, tuple[tuple[str, Pattern[str]], ...]]:
-    with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle) or {}
-    danger = []
-    for language, patterns in raw.items():
-        if language not in RESERVED:
-            danger += _compile(path, str(language), patterns)
-    marks = {section: tuple(p for language, patterns in (raw.get(section) or {}).items()
-                            for p in _compile(path, f"{section}.{language}", patterns))
-             for section in RESERVED}
-    return {"danger": tuple(danger), **marks}
+def _load(folder: Path) -> dict[str, tuple[tuple[str, Pattern[str]], ...]]:
+    sections: dict[str, list[tuple[str, Pattern[str]]]] = {DANGER: [], CALM: [], NOW: []}
+    for path in _files(folder):
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle) or {}
+        unknown = set(raw) - set(sections) if isinstance(raw, dict) else {"(not a mapping)"}
+        if unknown:
+            raise ValueError(f"{path}: unknown section(s) {sorted(unknown)}; use danger, calm, now")
+        for section in sections:
+            sections[section] += [(path.stem, pattern) for _, pattern in _compile(path, section, raw.get(section))]
+    return {section: tuple(patterns) for section, patterns in sections.items()}
 
 
 def load_patterns(path: Path = KEYWORDS_PATH) -> tuple[tuple[str, Pattern[str]], ...]:
     """(language, compiled pattern) pairs of the danger patterns; a bad pattern fails loudly with its place."""
-    return _load(path)["danger"]
+    return _load(path)[DANGER]
 
 
 load_patterns.cache_clear = _load.cache_clear  # the tests reload a changed file
@@ -68,5 +77,5 @@ def match_emergency(text: str) -> str | None:
     folded = fold(text)
     for language, pattern in load_patterns():
         if pattern.search(folded):
-            return None if language != "any" and calm(folded) else language
+            return None if language != ANY and calm(folded) else language
     return None

@@ -24,6 +24,8 @@ from bot.contract import FORGET_PAYLOAD, as_user_text, parse_payload
 from bot.i18n.phrases import Phrasebook
 from bot.language import load_config as load_languages
 from bot.language import negotiate
+from bot.language.script import candidates as script_candidates
+from bot.nlu.keywords import match_emergency
 from bot.telegram.config import Config
 from bot.telegram.delivery import Delivery
 from bot.telegram.identity import Pseudonyms
@@ -56,11 +58,22 @@ class Gateway:
         self.delivery = Delivery(bot, self.memory)
 
     # -- language and texts ------------------------------------------------------------
-    def language(self, chat_id: int, user: User | None) -> str:
-        """The language of the gateway's own texts: the menu choice, else the app's, else English."""
+    def language(self, chat_id: int, user: User | None, text: str | None = None) -> str:
+        """The language of the gateway's own texts: the menu choice, else what ``text`` shows
+        (the language of a matched emergency pattern, or a script only one shipped language
+        uses), else the app's (often English for the people we serve), else English."""
         return (self.memory.language(chat_id)
+                or (self._text_language(text) if text else None)
                 or negotiate(getattr(user, "language_code", None))
                 or self.languages.default)
+
+    def _text_language(self, text: str) -> str | None:
+        shipped = self.languages.shipped
+        matched = match_emergency(text)
+        if matched in shipped:
+            return matched
+        usable = [code for code in script_candidates(text) if code in shipped]
+        return usable[0] if usable else None
 
     def text(self, language: str, *keys: str, **values: object) -> str:
         """Phrases joined by blank lines, HTML-escaped for sending."""
@@ -99,7 +112,7 @@ class Gateway:
         else:
             text = user_text(text)
         answer = await self.ask_rasa(chat_id, user, text, payload=payload)
-        language = self.language(chat_id, user)
+        language = self.language(chat_id, user, None if payload else text)
         if answer is not None and erase_requested(answer):
             await self.erase(chat_id)  # first, so that the answer's buttons outlive the erasing
         rendered = render(answer or [], self.payloads, chat_id, self.phrase(language, "choose"))

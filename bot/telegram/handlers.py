@@ -86,7 +86,8 @@ async def rate_limit(update: Update, context: Context) -> None:
     verdict = gateway.limiter.check(chat_id)
     if verdict is Verdict.ALLOW:
         return
-    language = gateway.language(chat_id, update.effective_user)
+    written = (update.message.text or update.message.caption) if update.message else None
+    language = gateway.language(chat_id, update.effective_user, as_user_text(written) if written else None)
     if update.callback_query:
         text = gateway.phrase(language, "slow_down") if verdict is Verdict.SLOW_DOWN else None
         await gateway.delivery.answer(update.callback_query, text)

@@ -145,9 +145,13 @@ def own_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+MENU_COLUMNS = 2  # 18 languages in 9 rows: fits a phone screen
+
+
 def language_keyboard(languages: Iterable[str]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(own_name(code), callback_data=LANGUAGE + code)]
-                                 for code in languages])
+    """Every language in its own name, two to a row."""
+    buttons = [InlineKeyboardButton(own_name(code), callback_data=LANGUAGE + code) for code in languages]
+    return InlineKeyboardMarkup([buttons[i:i + MENU_COLUMNS] for i in range(0, len(buttons), MENU_COLUMNS)])
 
 
 def chosen_language(data: str | None) -> str | None:
