@@ -198,3 +198,39 @@ def write_json(reports: Mapping[str, LanguageReport], path: Path, extra: Mapping
     payload = {lang: asdict(r) for lang, r in reports.items()}
     payload.update(dict(extra))
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def training_examples(nlu_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """language -> (texts, intents) of ``intents/<lang>/*.yml``."""
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for path in sorted(nlu_dir.glob("*/*.yml")):
+        texts, intents = found.setdefault(path.parent.name, ([], []))
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for line in block["examples"].splitlines():
+                if line.strip().startswith("- "):
+                    texts.append(line.strip()[2:])
+                    intents.append(block["intent"])
+    return found
+
+
+def shared_or_per_language(config: Mapping[str, object], languages: Sequence[str], nlu_dir: Path,
+                           eval_dir: Path = EVAL_DIR) -> dict[str, dict[str, float]]:
+    """Held-out macro-F1 of the classifier trained on every language at once and on each language alone.
+
+    The question of issue 11 (one shared model, or one per language selected by
+    the language slot); classifier only, without the fallback and safety nets.
+    """
+    from bot.nlu.classifier import LinearIntentClassifier, build_pipeline
+
+    settings = {**LinearIntentClassifier.get_default_config(), **config}
+    data = training_examples(nlu_dir)
+    shared = build_pipeline(settings).fit([t for texts, _ in data.values() for t in texts],
+                                          [i for _, intents in data.values() for i in intents])
+    result = {}
+    for lang in languages:
+        pairs = load_eval_set(eval_dir / f"{lang}.yml")
+        texts, truth = [t for t, _ in pairs], [i for _, i in pairs]
+        alone = build_pipeline(settings).fit(*data[lang])
+        result[lang] = {"shared": score(truth, list(shared.predict(texts))).macro_f1,
+                        "per_language": score(truth, list(alone.predict(texts))).macro_f1}
+    return result

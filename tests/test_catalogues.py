@@ -10,14 +10,19 @@ from bot import paths
 from bot.language import load_config
 
 LOCALES = paths.ROOT / "locales"
-TRANSLATED = [lang for lang in load_config().shipped if lang != "en"]
+CONFIG = load_config()
+TRANSLATED = [lang for lang in CONFIG.shipped if lang != "en"]
 NUMBER = re.compile(r"\+?\d[\d \-–]*\d|\d")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 # One catalogue (gettext domain) per mapping file babel-<domain>.cfg, as `make messages` does.
 DOMAINS = sorted(p.stem.split("-", 1)[1] for p in paths.ROOT.glob("babel-*.cfg"))
-CASES = [(domain, language) for domain in DOMAINS for language in TRANSLATED]
+# Tier 1 writes the directory's texts inline (no resources catalogue); the safety tier translates
+# only part of each catalogue (tests/test_languages.py checks which part).
+CASES = [(domain, language) for domain in DOMAINS for language in TRANSLATED
+         if not (domain == "resources" and CONFIG.tier(language) == "tier1")]
+COMPLETE = [(domain, language) for domain, language in CASES if CONFIG.tier(language) != "safety"]
 
 
 def source_messages(domain):
@@ -47,21 +52,37 @@ def test_responses_domain_exists():
 
 
 @pytest.mark.parametrize("domain, language", CASES)
-def test_catalogue_is_complete_and_current(domain, language, all_sources):
+def test_catalogue_is_current(domain, language, all_sources):
     sources = all_sources[domain]
     entries = {(m.context, m.id): m for m in catalogue(language, domain) if m.id}
     missing = sources - set(entries)
     stale = set(entries) - sources
     assert not missing, f"not in locales/{language}/{domain} (run `make messages`): {sorted(missing)[:3]}"
     assert not stale, f"obsolete in locales/{language} (run `make messages`): {sorted(stale)[:3]}"
+
+
+@pytest.mark.parametrize("domain, language", COMPLETE)
+def test_catalogue_is_complete(domain, language):
+    entries = {(m.context, m.id): m for m in catalogue(language, domain) if m.id}
     untranslated = [key for key, m in entries.items() if not m.string or m.fuzzy]
     assert not untranslated, f"untranslated or fuzzy in {language}: {untranslated[:3]}"
+
+
+NAMES_AND_NUMBERS = re.compile(r"^[\W\d]*$|^(SMS|sms|[eE]-?mail|ROSA|CMM|Kripos|NAV|UDI|IOM|Bris|Reden)\b")
+
+
+@pytest.mark.parametrize("domain, language", COMPLETE)
+def test_no_translation_is_the_english_copied(domain, language):
+    """An entry "translated" by copying the English is untranslated, unless it is a name or a number."""
+    copied = [m.context for m in catalogue(language, domain)
+              if m.id and m.string.strip() == m.id.strip() and len(m.id) > 12 and not NAMES_AND_NUMBERS.match(m.id)]
+    assert not copied, f"{language}/{domain}: identical to English: {copied[:5]}"
 
 
 @pytest.mark.parametrize("domain, language", CASES)
 def test_translations_keep_numbers_and_placeholders(domain, language):
     for message in catalogue(language, domain):
-        if not message.id:
+        if not message.id or not message.string:
             continue
         def numbers(text):
             return sorted(re.sub(r"[\s\-–]", "", n) for n in NUMBER.findall(text))

@@ -11,6 +11,7 @@ from bot.stack import Stack, send
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 SHIPPED = load_config().shipped
+TIER1 = load_config().tier1  # the dictionaries below; tests/test_e2e_languages.py has the others
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ EMERGENCY_VARIANT = {"en": 0, "nb": 0, "da": 1, "sv": 2}
 DANGER = {"en": "he is going to kill me", "nb": "han skal drepe meg", "da": "han vil dræbe mig", "sv": "han ska döda mig"}
 
 
-@pytest.mark.parametrize("language", SHIPPED)
+@pytest.mark.parametrize("language", TIER1)
 def test_conversation_in_each_language(talk, language):
     greeting = talk(GREETINGS[language], language_code=language)
     assert greeting[0]["text"] == expected("utter_greet", language)
@@ -102,7 +103,7 @@ BERGEN = {
 }
 
 
-@pytest.mark.parametrize("language", SHIPPED)
+@pytest.mark.parametrize("language", TIER1)
 def test_bergen_shelter_in_one_message(talk, language):
     answer = talk(BERGEN[language], language_code=language)
     assert answer[0]["text"] == expected("utter_find_shelter", language)
@@ -170,6 +171,18 @@ ACUTE_STORIES = {
     "sv": ["min väninna skriker i rummet bredvid, två män slår henne just nu, vad gör jag",
            "en liten flicka sitter inlåst i skåpbilen utanför affären och gråter",
            "min kollega skar sig på maskinen, det blöder mycket och chefen vill inte ringa ambulans"],
+    "ro": ["prietena mea e in camera de alaturi si doi barbati o bat chiar acum, ce sa fac",
+           "e o fetita de vreo 10 ani incuiata in duba din fata magazinului si plange",
+           "colegul meu s-a taiat la masina, curge mult sange si seful nu vrea sa cheme salvarea"],
+    "uk": ["подруга в сусідній кімнаті кричить, двоє чоловіків її б'ють просто зараз, що робити",
+           "у фургоні біля магазину замкнена маленька дівчинка років 10, вона плаче",
+           "колега порізався на верстаті, дуже багато крові, а начальник не хоче викликати швидку"],
+    "ru": ["подруга в соседней комнате кричит, двое мужчин бьют её прямо сейчас, что делать",
+           "в фургоне у магазина заперта маленькая девочка лет 10, она плачет",
+           "коллега порезался на станке, очень много крови, а начальник не хочет вызывать скорую"],
+    "th": ["เพื่อนอยู่ห้องข้างๆ กำลังกรีดร้อง ผู้ชายสองคนกำลังตีเธออยู่ตอนนี้ ทำยังไงดี",
+           "มีเด็กผู้หญิงอายุประมาณ 10 ขวบถูกขังอยู่ในรถตู้หน้าร้าน เธอร้องไห้อยู่",
+           "เพื่อนร่วมงานโดนเครื่องจักรบาดมือ เลือดออกเยอะมาก แต่นายจ้างไม่ยอมเรียกรถพยาบาล"],
 }
 
 

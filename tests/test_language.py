@@ -9,7 +9,7 @@ from bot.language import detect, load_config, negotiate, resolve_language
     [
         ("nb", "nb"), ("no", "nb"), ("nn", "nb"), ("nb-NO", "nb"), ("NO", "nb"),
         ("en-GB", "en"), ("en_US", "en"), ("da-DK", "da"), ("sv_SE", "sv"), ("SV", "sv"),
-        ("pt-br", None), ("ro", None), ("fi", None), ("xx-!!", None), ("", None),
+        ("pt-br", None), ("ro", "ro"), ("fi", None), ("xx-!!", None), ("", None),
         ("   ", None), (None, None), (42, None), ("en--", None), ("zh-Hant-TW", None),
     ],
 )
@@ -40,7 +40,7 @@ def test_detects_long_texts(text, expected):
     assert detect(text) == expected
 
 
-@pytest.mark.parametrize("text", ["hei", "ok", "/greet", "", None, "nu am primit salariul de trei luni"])
+@pytest.mark.parametrize("text", ["hei", "ok", "/greet", "", None, "jeszcze nie dostałem wypłaty od trzech miesięcy"])
 def test_does_not_guess_on_short_or_unshipped_texts(text):
     assert detect(text) is None
 
@@ -81,3 +81,35 @@ def test_keeps_current_language_when_nothing_is_reliable():
 def test_unshipped_explicit_choice_changes_nothing():
     result = resolve_language(current="da", chosen=False, explicit="pl", text="po polsku")
     assert (result.language, result.chosen) == ("da", False)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ሓገዝ", ("ti",)), ("ช่วยด้วย", ("th",)), ("помогите", ("ru", "uk", "bg")), ("допоможіть", ("uk",)),
+        ("کمک کنید", ("fa",)), ("ساعدوني", ("ar", "fa")), ("help me", ()), ("", ()), ("112!!", ()),
+    ],
+)
+def test_script_narrows_the_languages(text, expected):
+    from bot.language.script import candidates
+
+    assert candidates(text) == expected
+
+
+def test_short_cries_are_answered_in_a_language_the_script_allows():
+    """Lingua needs 15 characters; "помогите" alone comes out Bulgarian. The script decides first."""
+    shipped = load_config().shipped
+    if not {"ru", "uk", "th"} <= set(shipped):
+        pytest.skip("needs Russian, Ukrainian and Thai shipped")
+    assert detect("помогите") == "ru"
+    assert detect("допоможіть") == "uk"
+    assert detect("ช่วยด้วย") == "th"
+    assert detect("помогите", hint="uk") == "uk"  # the emergency pattern that matched decides between candidates
+    assert detect("help me", hint="ru") == "ru"  # a Latin-script text too short to judge: the hint
+    assert detect("This is a long English sentence about my work.", hint="ru") == "en"  # statistics win when sure
+
+
+def test_a_script_no_shipped_language_uses_gives_no_language():
+    if "ti" in load_config().shipped:
+        pytest.skip("Tigrinya is shipped")
+    assert detect("ሓገዝ ሓገዝ ሓገዝ ሓገዝ ሓገዝ ሓገዝ") is None

@@ -116,3 +116,11 @@ def test_names_index_is_current_with_babel():
         "install from requirements.lock (`make setup`), or after `make lock` run `veiviser names`")
     stored = {key: value for key, value in _stored().items() if key != "babel"}
     assert stored == build_index(), "bot/nlu/names.json is stale: run `veiviser names`"
+
+
+def test_no_pattern_scans_the_whole_message_at_every_position():
+    """A look-around with an unbounded ``.*`` makes a pattern quadratic: a 4,000-character message
+    then takes seconds in the net that runs on every message (it did, once, in ro.yml)."""
+    unbounded = re.compile(r"\(\?<?[=!][^)]*?\.[*+]")
+    slow = [(language, pattern.pattern[:60]) for language, pattern in load_patterns() if unbounded.search(pattern.pattern)]
+    assert not slow

@@ -32,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.contract import LANGUAGE_CODE, MAX_TEXT, PAYLOAD_FLAG, as_user_text, intent_payload, parse_payload
+from bot.i18n.bidi import isolate_numbers
 
 logger = logging.getLogger(__name__)
 SENDER = re.compile(r"[A-Za-z0-9_.:@-]{1,128}")
@@ -100,6 +101,13 @@ def _domain_intents(request: Request) -> Collection[str] | None:
     return domain.intents if domain is not None else None
 
 
+def _readable(message: dict[str, Any]) -> dict[str, Any]:
+    """Numbers kept left to right inside right-to-left answers (bot/i18n/bidi.py)."""
+    if isinstance(message.get("text"), str):
+        message["text"] = isolate_numbers(message["text"])
+    return message
+
+
 class RestInput(InputChannel):
     """POST /webhooks/rest/webhook {"sender", "message", "metadata"?} -> [messages]."""
 
@@ -126,6 +134,6 @@ class RestInput(InputChannel):
                                                  metadata=metadata))
             except Exception as error:  # noqa: BLE001 - answer what was collected; log no text
                 logger.error("Handling a message failed: %s", type(error).__name__)
-            return response.json(collector.messages)
+            return response.json([_readable(message) for message in collector.messages])
 
         return webhook

@@ -8,7 +8,6 @@ an error, the action server keeps its last good directory.
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import difflib
 import re

@@ -3,7 +3,7 @@
 Runs before statistical detection, which needs 15 characters or more and
 cannot tell Tigrinya at all: Ge'ez script is Tigrinya (the Eritrean users we
 build for), Thai script is Thai, Arabic script is Persian when it has a
-letter Arabic lacks (پ چ ژ گ), else Arabic or Persian; Cyrillic is Ukrainian
+letter Arabic lacks (پ چ ژ گ, and the Persian forms of kaf and yeh ک ی), else Arabic or Persian; Cyrillic is Ukrainian
 when it has і ї є ґ, else Russian, Ukrainian or Bulgarian. Latin script says
 nothing. Short cries ("помогите", "ช่วยด้วย") are thus answered in a language
 the writer reads.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
-_PERSIAN_ONLY = frozenset("پچژگ")
+_PERSIAN_ONLY = frozenset("پچژگکی")
 _UKRAINIAN_ONLY = frozenset("іїєґ")
 
 

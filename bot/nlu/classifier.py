@@ -32,7 +32,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.nlu.scorer import CompiledPipeline
-from bot.nlu.text import fold
+from bot.nlu.text import features_text
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "linear_intent_classifier.joblib"
@@ -42,8 +42,8 @@ def build_pipeline(config: dict[str, Any]) -> Pipeline:
     """TF-IDF over folded character and word n-grams, then SGD on the log loss (also bot.nlu.acute_danger's)."""
     low, high = config["char_ngrams"]
     features = make_union(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), preprocessor=fold, sublinear_tf=True),
-        TfidfVectorizer(analyzer="word", ngram_range=tuple(config.get("word_ngrams", (1, 1))), preprocessor=fold,
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), preprocessor=features_text, sublinear_tf=True),
+        TfidfVectorizer(analyzer="word", ngram_range=tuple(config.get("word_ngrams", (1, 1))), preprocessor=features_text,
                         sublinear_tf=True),
     )
     model = SGDClassifier(

@@ -34,3 +34,20 @@ def fold(text: str) -> str:
     # "aa" is how many people type "å" on a foreign keyboard: keep both forms
     # comparable by folding "å" to "a" and leaving "aa" for patterns to allow.
     return _SPACES.sub(" ", "".join(_fold_char(c) for c in lowered)).strip()
+
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]+")
+
+
+def _thai_words(run: str) -> str:
+    from pythainlp.tokenize import word_tokenize  # dictionary-based (newmm), offline, ~0.2 ms a message
+
+    return " ".join(word for word in word_tokenize(run, engine="newmm") if word.strip())
+
+
+def features_text(text: str) -> str:
+    """``fold`` plus word boundaries where the script has none: Thai is written without
+    spaces, so its runs are segmented into words (README "Design measurements":
+    Thai held-out macro-F1 0.85 -> 0.91). What the classifiers read."""
+    folded = fold(text)
+    return _THAI.sub(lambda match: _thai_words(match.group(0)), folded) if _THAI.search(folded) else folded

@@ -21,6 +21,7 @@ from pathlib import Path
 from telegram import Bot, User
 
 from bot.contract import FORGET_PAYLOAD, as_user_text, parse_payload
+from bot.i18n.bidi import isolate_numbers
 from bot.i18n.phrases import Phrasebook
 from bot.language import load_config as load_languages
 from bot.language import negotiate
@@ -77,7 +78,7 @@ class Gateway:
 
     def text(self, language: str, *keys: str, **values: object) -> str:
         """Phrases joined by blank lines, HTML-escaped for sending."""
-        return escape("\n\n".join(self.phrase(language, key, **values) for key in keys))
+        return escape(isolate_numbers("\n\n".join(self.phrase(language, key, **values) for key in keys)))
 
     def fallback(self, language: str) -> Outgoing:
         return Outgoing(self.text(language, "fault", "emergency_numbers"))

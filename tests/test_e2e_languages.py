@@ -1,0 +1,97 @@
+"""The victims' languages end to end (tier 2): a need with a place, an emergency, a rights question, forget.
+
+Every story is sent with Telegram's language code "en" — the app's interface
+language, often English for the people we serve — so the answers must come
+in the language the text shows.
+"""
+import uuid
+
+import httpx
+import pytest
+from answers import expected, joined
+
+from bot.i18n import phrase
+from bot.language import load_config
+from bot.stack import Stack, send
+
+pytestmark = [pytest.mark.model, pytest.mark.e2e]
+TIER2 = [code for code in load_config().shipped if code in load_config().tier2]
+
+# (need, place as written in the language, the place's name in the directory)
+NEED = {
+    "ro": ("nu am unde sa dorm la noapte, ma poti ajuta sa gasesc un loc?", "sunt in Copenhaga", "København"),
+    "uk": ("мені нема де ночувати сьогодні, допоможіть знайти місце", "я зараз у Бергені", "Bergen"),
+    "ru": ("мне негде ночевать сегодня, помогите найти место", "я в Стокгольме", "Stockholm"),
+    "th": ("คืนนี้ไม่มีที่นอนเลย ช่วยหาที่พักให้หน่อยได้ไหมคะ", "อยู่ที่ออสโลค่ะ", "Oslo"),
+}
+DANGER = {
+    "ro": "ajutor, vrea sa ma omoare",
+    "uk": "допоможіть, він хоче мене вбити",
+    "ru": "помогите, он хочет меня убить",
+    "th": "ช่วยด้วย เขาจะฆ่าฉัน",
+}
+RIGHTS = {  # rights_documents: the boss keeps the passport
+    "ro": "seful mi-a luat pasaportul si nu vrea sa mi-l dea inapoi",
+    "uk": "начальник забрав мій паспорт і не хоче віддавати",
+    "ru": "начальник забрал мой паспорт и не отдаёт",
+    "th": "นายจ้างยึดพาสปอร์ตของฉันไปและไม่ยอมคืนให้",
+}
+FORGET = {
+    "ro": "te rog sterge toata conversatia noastra",
+    "uk": "будь ласка, видали всю нашу розмову",
+    "ru": "пожалуйста, удали всю нашу переписку",
+    "th": "ช่วยลบบทสนทนาทั้งหมดของเราด้วยค่ะ",
+}
+
+
+@pytest.fixture(scope="module")
+def stack():
+    with Stack() as running:
+        yield running
+
+
+@pytest.fixture
+def talk(stack):
+    client = httpx.Client()
+    sender = uuid.uuid4().hex
+
+    def _talk(text):
+        return send(client, stack.webhook, sender, text, "en")
+
+    yield _talk
+    client.close()
+
+
+def test_every_tier2_language_has_stories():
+    assert set(TIER2) <= set(NEED) & set(DANGER) & set(RIGHTS) & set(FORGET)
+
+
+@pytest.mark.parametrize("language", TIER2)
+def test_a_need_with_a_place(talk, language):
+    need, place, name = NEED[language]
+    first = talk(need)
+    assert [m["text"] for m in first] == [expected("utter_find_shelter", language), phrase(language, "ask_place")]
+    answer = joined(talk(place))
+    assert name in answer and "•" in answer
+    assert phrase(language, "last_checked", date="").split("{")[0][:8] in answer
+
+
+@pytest.mark.parametrize("language", TIER2)
+def test_an_emergency(talk, language):
+    answer = talk(DANGER[language])
+    assert answer[0]["text"] == expected("utter_emergency", language)
+    assert answer[0]["text"].index("112") < 120
+
+
+@pytest.mark.parametrize("language", TIER2)
+def test_a_rights_question(talk, language):
+    answer = talk(RIGHTS[language])
+    assert answer[0]["text"] == expected("utter_rights_documents", language)
+
+
+@pytest.mark.parametrize("language", TIER2)
+def test_forget(talk, language):
+    talk(DANGER[language])
+    forgot = talk(FORGET[language])
+    assert forgot[0]["text"] == expected("utter_forget_done", language)
+    assert any(m.get("custom") == {"erase_chat": True} for m in forgot)
