@@ -130,7 +130,7 @@ def test_forget_me_erases_the_conversation(talk):
 
 
 def test_self_check_in_the_chat(talk):
-    start = talk("am I a victim of trafficking?", language_code="sv")
+    start = talk("är jag ett offer för människohandel?", language_code="sv")
     assert start[0]["text"] == expected("utter_self_check", "sv")
     assert start[1]["text"] == phrase("sv", "ask_sc_deception") and len(start[1]["buttons"]) == 4
     for _ in range(7):
@@ -183,6 +183,13 @@ ACUTE_STORIES = {
     "th": ["เพื่อนอยู่ห้องข้างๆ กำลังกรีดร้อง ผู้ชายสองคนกำลังตีเธออยู่ตอนนี้ ทำยังไงดี",
            "มีเด็กผู้หญิงอายุประมาณ 10 ขวบถูกขังอยู่ในรถตู้หน้าร้าน เธอร้องไห้อยู่",
            "เพื่อนร่วมงานโดนเครื่องจักรบาดมือ เลือดออกเยอะมาก แต่นายจ้างไม่ยอมเรียกรถพยาบาล"],
+    "fa": ["دوستم تو اتاق بغلی جیغ میزنه، دو تا مرد همین الان دارن میزننش، چیکار کنم",
+           "یه دختر کوچیک حدود 10 ساله تو ون جلوی مغازه زندانیه و گریه میکنه",
+           "همکارم دستش رو با دستگاه بریده، خیلی خون میاد و رئیس نمیذاره آمبولانس بیاد"],
+    "ar": ["صديقتي في الغرفة المجاورة تصرخ، ورجلان يضربانها الآن، ماذا أفعل؟", "هناك طفلة صغيرة عمرها حوالي 10 سنوات محبوسة في الفان أمام المحل وهي تبكي", "زميلي جرح يده في الآلة والدم ينزف كثيرا، والمدير يرفض أن يتصل بالإسعاف"],
+    "es": ["Mi amiga está gritando en la habitación de al lado, dos hombres le están pegando ahora mismo, ¿qué hago?", "Hay una niña pequeña de unos 10 años encerrada en la furgoneta delante de la tienda y está llorando", "Mi compañero se cortó la mano con la máquina, sale mucha sangre y el jefe no quiere llamar a una ambulancia"],
+    "vi": ["Bạn tôi đang la hét ở phòng bên cạnh, hai người đàn ông đang đánh cô ấy ngay bây giờ, tôi phải làm gì?", "Có một bé gái khoảng 10 tuổi bị nhốt trong xe tải nhỏ trước cửa hàng và đang khóc", "Đồng nghiệp của tôi bị máy cắt vào tay, chảy rất nhiều máu, ông chủ không chịu gọi xe cấp cứu"],
+    "ti": ["መሓዛይ ኣብቲ ጎድና ዘሎ ክፍሊ ትጭድር ኣላ፡ ክልተ ሰብኡት ሕጂ ይወቕዕዋ ኣለዉ፡ እንታይ ክገብር?", "ዕድሚኣ ኣስታት 10 ዓመት ዝኾነ ንእሽቶ ጓል ኣብ ውሽጢ እታ ኣብ ቅድሚ ድኳን ዘላ ቫን ተዓጽያ ኣላ፡ ትበኪ ኣላ", "መሳርሕተይ ኢዱ ብማሽን ተቖሪጹ፡ ብዙሕ ደም ይፈስስ ኣሎ፡ እቲ ሓላፊ ኣምቡላንስ ክጽውዕ ኣይደለየን"],
 }
 
 

@@ -16,6 +16,7 @@ from bot.stack import Stack, send
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 TIER2 = [code for code in load_config().shipped if code in load_config().tier2]
+SAFETY = [code for code in load_config().shipped if code in load_config().safety]
 
 # (need, place as written in the language, the place's name in the directory)
 NEED = {
@@ -23,24 +24,36 @@ NEED = {
     "uk": ("мені нема де ночувати сьогодні, допоможіть знайти місце", "я зараз у Бергені", "Bergen"),
     "ru": ("мне негде ночевать сегодня, помогите найти место", "я в Стокгольме", "Stockholm"),
     "th": ("คืนนี้ไม่มีที่นอนเลย ช่วยหาที่พักให้หน่อยได้ไหมคะ", "อยู่ที่ออสโลค่ะ", "Oslo"),
+    "ar": ("ليس لدي مكان أنام فيه الليلة، هل يمكنك مساعدتي في إيجاد مكان؟", "أنا في ستوكهولم", "Stockholm"),
+    "es": ("No tengo dónde dormir esta noche, ¿me puedes ayudar a encontrar un sitio?", "Estoy en Estocolmo", "Stockholm"),
+    "vi": ("Tối nay tôi không có chỗ ngủ, bạn có thể giúp tôi tìm một chỗ không?", "Tôi đang ở Stockholm", "Stockholm"),
 }
 DANGER = {
     "ro": "ajutor, vrea sa ma omoare",
     "uk": "допоможіть, він хоче мене вбити",
     "ru": "помогите, он хочет меня убить",
     "th": "ช่วยด้วย เขาจะฆ่าฉัน",
+    "ar": "ساعدوني، يريد أن يقتلني",
+    "es": "Ayuda, me quiere matar",
+    "vi": "Cứu tôi với, anh ta muốn giết tôi",
 }
 RIGHTS = {  # rights_documents: the boss keeps the passport
     "ro": "seful mi-a luat pasaportul si nu vrea sa mi-l dea inapoi",
     "uk": "начальник забрав мій паспорт і не хоче віддавати",
     "ru": "начальник забрал мой паспорт и не отдаёт",
     "th": "นายจ้างยึดพาสปอร์ตของฉันไปและไม่ยอมคืนให้",
+    "ar": "مديري أخذ جواز سفري ولا يريد أن يعيده لي",
+    "es": "Mi jefe me quitó el pasaporte y no me lo quiere devolver",
+    "vi": "Ông chủ tôi đã lấy hộ chiếu của tôi và không chịu trả lại",
 }
 FORGET = {
     "ro": "te rog sterge toata conversatia noastra",
     "uk": "будь ласка, видали всю нашу розмову",
     "ru": "пожалуйста, удали всю нашу переписку",
     "th": "ช่วยลบบทสนทนาทั้งหมดของเราด้วยค่ะ",
+    "ar": "من فضلك احذف كل محادثتنا",
+    "es": "Por favor, borra toda nuestra conversación",
+    "vi": "Làm ơn xóa toàn bộ cuộc trò chuyện của chúng ta",
 }
 
 
@@ -95,3 +108,37 @@ def test_forget(talk, language):
     forgot = talk(FORGET[language])
     assert forgot[0]["text"] == expected("utter_forget_done", language)
     assert any(m.get("custom") == {"erase_chat": True} for m in forgot)
+
+
+# The safety tier: acute danger, help with the national lines, privacy and forget in the language;
+# any other answer in English after a line in the language that says so.
+SAFETY_STORIES = {
+    "fa": {"danger": "کمک کنید، میخواد منو بکشه",
+           "help": "کجا میتونم کمک بگیرم؟ کسی هست که کمکم کنه",
+           "residence": "اگه به پولیس برم منو دیپورت میکنن؟",
+           "forget": "لطفا همه صحبت‌های ما رو پاک کن"},
+    "ti": {"danger": "ሓግዙኒ! ክቐትለኒ ይደሊ ኣሎ", "help": "ሓገዝ ካበይ ክረክብ እኽእል? ክሕግዘኒ ዝኽእል ሰብ ኣሎ ድዩ?", "residence": "ናብ ፖሊስ እንተ ኸይደ ናብ ሃገረይ ክመልሱኒ ድዮም?", "forget": "በጃኻ ኩሉ ዝርርብና ደምስሶ"},
+}
+
+
+def test_every_safety_language_has_stories():
+    assert set(SAFETY) <= set(SAFETY_STORIES)
+
+
+@pytest.mark.parametrize("language", SAFETY)
+def test_safety_tier_emergency_help_and_forget_in_the_language(talk, language):
+    story = SAFETY_STORIES[language]
+    danger = talk(story["danger"])
+    assert danger[0]["text"] == expected("utter_emergency", language)
+    helped = talk(story["help"])
+    assert helped[0]["text"] == expected("utter_find_help", language)
+    forgot = talk(story["forget"])
+    assert forgot[0]["text"] == expected("utter_forget_done", language)
+
+
+@pytest.mark.parametrize("language", SAFETY)
+def test_safety_tier_other_answers_come_in_english_saying_so(talk, language):
+    answer = talk(SAFETY_STORIES[language]["residence"])
+    note = phrase(language, "in_english_only")
+    assert answer[0]["text"].startswith(note) and note != phrase("en", "in_english_only")
+    assert expected("utter_rights_residence", "en")[:40] in answer[0]["text"]

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from bot.i18n import phrase
 from bot.language import load_config
 from bot.nlg import SAFETY_CRITICAL, TranslatingNLG
 from bot.nlg.generator import language_menu_buttons
@@ -23,9 +24,10 @@ def render(nlg, name, **slots):
 
 
 def test_greeting_differs_per_language_and_buttons_are_translated(nlg):
-    rendered = {lang: render(nlg, "utter_greet", language=lang) for lang in SHIPPED}
-    assert len({r["text"] for r in rendered.values()}) == len(SHIPPED)
-    assert len({r["buttons"][0]["title"] for r in rendered.values()}) == len(SHIPPED)
+    understood = load_config().understood  # the safety tier greets in English, saying so
+    rendered = {lang: render(nlg, "utter_greet", language=lang) for lang in understood}
+    assert len({r["text"] for r in rendered.values()}) == len(understood)
+    assert len({r["buttons"][0]["title"] for r in rendered.values()}) == len(understood)
     assert rendered["en"]["buttons"][0]["payload"] == "/find_help"
     assert all(r["buttons"][0]["payload"] == "/find_help" for r in rendered.values())
 
@@ -55,7 +57,9 @@ def test_language_menu_offers_each_shipped_language_by_its_own_name(nlg):
     buttons = render(nlg, "utter_language_choice", language="da", language_request="menu")["buttons"]
     assert [b["payload"] for b in buttons] == [f'/choose_language{{"language":"{c}"}}' for c in SHIPPED]
     assert [b["title"] for b in buttons][:4] == ["English", "Norsk bokmål", "Dansk", "Svenska"]
-    own = {"ro": "Română", "uk": "Українська", "ru": "Русский", "th": "ไทย", "fa": "فارسی"}
+    own = {"ro": "Română", "uk": "Українська", "ru": "Русский", "th": "ไทย", "fa": "فارسی", "ti": "ትግርኛ",
+           "ar": "العربية", "es": "Español", "vi": "Tiếng Việt", "tr": "Türkçe", "fr": "Français",
+           "bg": "Български", "pl": "Polski", "lt": "Lietuvių"}
     assert [b["title"] for b in buttons][4:] == [own.get(code, code) for code in SHIPPED[4:]]
     assert buttons == language_menu_buttons()
 
@@ -100,3 +104,11 @@ def test_no_placeholder_is_left_unfilled(nlg, domain):
             for country in (None, "NO", "DK", "SE"):
                 response = render(nlg, name, language=language, country=country, requested_language="pl")
                 assert not re.search(r"\{[a-z_]+\}", response.get("text") or ""), (name, language)
+
+
+@pytest.mark.parametrize("language", [code for code in SHIPPED if code in load_config().safety])
+def test_safety_tier_answers_other_questions_in_english_saying_so(nlg, language):
+    greeting = render(nlg, "utter_greet", language=language)
+    note = phrase(language, "in_english_only")
+    assert greeting["text"] == f"{note}\n\n{render(nlg, 'utter_greet', language='en')['text']}"
+    assert render(nlg, "utter_emergency", language=language)["text"] != render(nlg, "utter_emergency")["text"]

@@ -30,8 +30,12 @@ _INFLECTIONS = ("s", "ie", "ii", "iu", "ei", "e", "a", "en", "u", "om", "y")
 # are also common in another language ("we", "de", "en", "to") are left out.
 PREPOSITIONS = frozenset(
     "i in pa paa fra fran fraan ved vid naer nar nara near at from around outside utenfor udenfor utanfor "
-    "w na din langa aproape в во из под около dans pres cerca".split()
+    "w na din langa aproape в во из под около dans pres cerca "
+    "في من الى إلى قرب عند fi f"  # Arabic (and Arabizi): "في مالمو", "ana f malmo"
+    .split()
 )
+# Arabic writes some prepositions and the article as part of the word ("بأوسلو", "لأوسلو", "والسويد").
+_ARABIC_PREFIXES = ("وب", "ول", "وال", "بال", "لل", "ال", "ب", "ل", "و", "ف")
 SHORT_MESSAGE = 3  # tokens: "Moss", "i Moss", "bor i Moss"
 SAFE_LENGTH = 6  # names this long are rarely ordinary words
 FUZZY_CUTOFF = 88
@@ -101,6 +105,8 @@ class PlaceIndex:
                 i += 1
         countries = [code for _, _, code in find_names(text or "", country_names(), stems=True)]
         countries += [self._countries[t] for t in tokens if t in self._countries]
+        countries += [self._countries[t[len(p):]] for t in tokens for p in _ARABIC_PREFIXES
+                      if "\u0600" <= t[:1] <= "\u06ff" and t.startswith(p) and t[len(p):] in self._countries]
         folded = fold(text or "")
         countries += [code for form, code in self._countries.items() if _unspaced(form) and form in folded]
         result.country = countries[0] if countries else None
@@ -113,6 +119,9 @@ class PlaceIndex:
     def _exact(self, span: str) -> list[Place]:
         """The places named ``span``, also read as an inflected form ("Jönköpings", "Bergenie")."""
         found = list(self.names.get(span, ()))
+        if not found and "\u0600" <= span[:1] <= "\u06ff":
+            found = next((list(self.names[span[len(prefix):]]) for prefix in _ARABIC_PREFIXES
+                          if span.startswith(prefix) and span[len(prefix):] in self.names), [])
         if any(p.kind == "municipality" for p in found):
             return found
         # no municipality by this exact name: try inflections ("Jönköpings kommun" is the town, not the county)
