@@ -3,6 +3,7 @@ import yaml
 
 from bot import paths
 from bot.i18n import lookup
+from bot.i18n.bidi import isolate_numbers
 
 HELP_NOW = "help, they are beating me"
 
@@ -22,7 +23,8 @@ def joined(messages):
 
 
 def expected(name, language, index=-1):
-    return lookup(language, name, english(name, index)).text
+    """As the REST channel sends it: numbers in right-to-left text held left to right (bot/i18n/bidi.py)."""
+    return isolate_numbers(lookup(language, name, english(name, index)).text)
 
 
 def emergency_first(answer, language="en"):

@@ -69,9 +69,31 @@ def test_other_vectoriser_settings_are_refused(fitted):
 def test_an_empty_message_gets_no_intent_so_the_fallback_answers(fitted):
     from rasa.shared.nlu.training_data.message import Message
 
-    classifier = LinearIntentClassifier({}, model_storage=None, resource=None, pipeline=fitted)
+    classifier = LinearIntentClassifier({}, model_storage=None, resource=None, scorer=CompiledPipeline(fitted))
     empty, blank, greeting = (Message(data={"text": t}) for t in ("", "  ", "hello there"))
     classifier.process([empty, blank, greeting])
     assert empty.get("intent") == blank.get("intent") == {"name": None, "confidence": 0.0}
     assert greeting.get("intent")["name"] == "greet"
     assert len(greeting.get("intent_ranking")) == 10
+
+
+def test_a_saved_model_scores_as_it_did_when_trained(tmp_path):
+    """The model file keeps each vocabulary as a list of terms, not a dict; loading gives the same scores."""
+    from bot.nlu.classifier import fit_pipeline, load_pipeline, save_pipeline
+
+    texts, labels = _examples(("en", "th"))
+    trained = fit_pipeline(LinearIntentClassifier.get_default_config(), texts, labels)
+    before = CompiledPipeline(trained.pipeline).predict_proba(held_out()[:200] + ODD_TEXTS)
+    save_pipeline(trained, tmp_path / "model.joblib")
+    after = load_pipeline(tmp_path / "model.joblib").predict_proba(held_out()[:200] + ODD_TEXTS)
+    np.testing.assert_allclose(after, before, rtol=1e-9, atol=1e-12)
+
+
+def test_a_model_of_an_older_format_is_refused_clearly(tmp_path, fitted):
+    import joblib
+
+    from bot.nlu.classifier import load_pipeline
+
+    joblib.dump(fitted, tmp_path / "old.joblib")
+    with pytest.raises(ValueError, match="older Veiviser; run `make train`"):
+        load_pipeline(tmp_path / "old.joblib")

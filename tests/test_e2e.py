@@ -79,8 +79,8 @@ def test_switching_language_mid_conversation(talk):
 
 
 def test_language_button_and_unavailable_language(talk):
-    unavailable = talk("can we speak polish?", language_code="en")
-    assert "Polish" in unavailable[0]["text"]
+    unavailable = talk("can we speak german?", language_code="en")
+    assert "German" in unavailable[0]["text"]
     payloads = [b["payload"] for b in unavailable[0]["buttons"]]
     assert talk(payloads[SHIPPED.index("da")])[0]["text"] == expected("utter_language_choice", "da", index=0)
 
@@ -190,6 +190,8 @@ ACUTE_STORIES = {
     "es": ["Mi amiga está gritando en la habitación de al lado, dos hombres le están pegando ahora mismo, ¿qué hago?", "Hay una niña pequeña de unos 10 años encerrada en la furgoneta delante de la tienda y está llorando", "Mi compañero se cortó la mano con la máquina, sale mucha sangre y el jefe no quiere llamar a una ambulancia"],
     "vi": ["Bạn tôi đang la hét ở phòng bên cạnh, hai người đàn ông đang đánh cô ấy ngay bây giờ, tôi phải làm gì?", "Có một bé gái khoảng 10 tuổi bị nhốt trong xe tải nhỏ trước cửa hàng và đang khóc", "Đồng nghiệp của tôi bị máy cắt vào tay, chảy rất nhiều máu, ông chủ không chịu gọi xe cấp cứu"],
     "ti": ["መሓዛይ ኣብቲ ጎድና ዘሎ ክፍሊ ትጭድር ኣላ፡ ክልተ ሰብኡት ሕጂ ይወቕዕዋ ኣለዉ፡ እንታይ ክገብር?", "ዕድሚኣ ኣስታት 10 ዓመት ዝኾነ ንእሽቶ ጓል ኣብ ውሽጢ እታ ኣብ ቅድሚ ድኳን ዘላ ቫን ተዓጽያ ኣላ፡ ትበኪ ኣላ", "መሳርሕተይ ኢዱ ብማሽን ተቖሪጹ፡ ብዙሕ ደም ይፈስስ ኣሎ፡ እቲ ሓላፊ ኣምቡላንስ ክጽውዕ ኣይደለየን"],
+    "pl": ["moja koleżanka krzyczy w pokoju obok, dwóch facetów ją teraz bije, co mam robić", "w busie przed sklepem jest zamknięta mała dziewczynka, ma może 10 lat i płacze", "kolega przeciął sobie rękę na maszynie, bardzo dużo krwi, a szef nie chce wezwać karetki"],
+    "bg": ["приятелката ми крещи в съседната стая, двама мъже я бият точно сега, какво да правя", "в буса пред магазина е заключено малко момиченце, около 10 години, и плаче", "колегата си поряза ръката на машината, тече много кръв, а шефът не иска да извика линейка"],
 }
 
 

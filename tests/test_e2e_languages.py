@@ -27,6 +27,8 @@ NEED = {
     "ar": ("ليس لدي مكان أنام فيه الليلة، هل يمكنك مساعدتي في إيجاد مكان؟", "أنا في ستوكهولم", "Stockholm"),
     "es": ("No tengo dónde dormir esta noche, ¿me puedes ayudar a encontrar un sitio?", "Estoy en Estocolmo", "Stockholm"),
     "vi": ("Tối nay tôi không có chỗ ngủ, bạn có thể giúp tôi tìm một chỗ không?", "Tôi đang ở Stockholm", "Stockholm"),
+    "pl": ("nie mam gdzie spać dzisiaj w nocy, pomożesz mi znaleźć jakieś miejsce?", "jestem w Sztokholmie", "Stockholm"),
+    "bg": ("нямам къде да спя тази нощ, можеш ли да ми помогнеш да намеря място?", "в Копенхаген съм", "København"),
 }
 DANGER = {
     "ro": "ajutor, vrea sa ma omoare",
@@ -36,6 +38,8 @@ DANGER = {
     "ar": "ساعدوني، يريد أن يقتلني",
     "es": "Ayuda, me quiere matar",
     "vi": "Cứu tôi với, anh ta muốn giết tôi",
+    "pl": "pomocy, on chce mnie zabić",
+    "bg": "помощ, иска да ме убие",
 }
 RIGHTS = {  # rights_documents: the boss keeps the passport
     "ro": "seful mi-a luat pasaportul si nu vrea sa mi-l dea inapoi",
@@ -45,6 +49,8 @@ RIGHTS = {  # rights_documents: the boss keeps the passport
     "ar": "مديري أخذ جواز سفري ولا يريد أن يعيده لي",
     "es": "Mi jefe me quitó el pasaporte y no me lo quiere devolver",
     "vi": "Ông chủ tôi đã lấy hộ chiếu của tôi và không chịu trả lại",
+    "pl": "szef zabrał mi paszport i nie chce mi go oddać",
+    "bg": "шефът ми взе паспорта и не иска да ми го върне",
 }
 FORGET = {
     "ro": "te rog sterge toata conversatia noastra",
@@ -54,6 +60,8 @@ FORGET = {
     "ar": "من فضلك احذف كل محادثتنا",
     "es": "Por favor, borra toda nuestra conversación",
     "vi": "Làm ơn xóa toàn bộ cuộc trò chuyện của chúng ta",
+    "pl": "proszę, usuń całą naszą rozmowę",
+    "bg": "моля те, изтрий целия ни разговор",
 }
 
 
@@ -138,7 +146,7 @@ def test_safety_tier_emergency_help_and_forget_in_the_language(talk, language):
 
 @pytest.mark.parametrize("language", SAFETY)
 def test_safety_tier_other_answers_come_in_english_saying_so(talk, language):
-    answer = talk(SAFETY_STORIES[language]["residence"])
+    answer = joined(talk(SAFETY_STORIES[language]["residence"]))
     note = phrase(language, "in_english_only")
-    assert answer[0]["text"].startswith(note) and note != phrase("en", "in_english_only")
-    assert expected("utter_rights_residence", "en")[:40] in answer[0]["text"]
+    assert answer.startswith(note) and note != phrase("en", "in_english_only")
+    assert expected("utter_rights_residence", "en")[:40] in answer

@@ -40,7 +40,13 @@ def test_detects_long_texts(text, expected):
     assert detect(text) == expected
 
 
-@pytest.mark.parametrize("text", ["hei", "ok", "/greet", "", None, "jeszcze nie dostałem wypłaty od trzech miesięcy"])
+UNSHIPPED_SAMPLES = {"tr": "üç aydır maaşımı alamadım ve patronum pasaportumu aldı",
+                     "lt": "jau tris menesius negavau atlyginimo ir sefas paeme mano pasa",
+                     "fr": "je n'ai pas reçu mon salaire depuis trois mois et le patron a mon passeport"}
+UNSHIPPED = next((t for code, t in UNSHIPPED_SAMPLES.items() if code not in load_config().shipped), "")
+
+
+@pytest.mark.parametrize("text", ["hei", "ok", "/greet", "", None, UNSHIPPED])
 def test_does_not_guess_on_short_or_unshipped_texts(text):
     assert detect(text) is None
 
@@ -79,7 +85,7 @@ def test_keeps_current_language_when_nothing_is_reliable():
 
 
 def test_unshipped_explicit_choice_changes_nothing():
-    result = resolve_language(current="da", chosen=False, explicit="pl", text="po polsku")
+    result = resolve_language(current="da", chosen=False, explicit="de", text="auf Deutsch bitte")
     assert (result.language, result.chosen) == ("da", False)
 
 

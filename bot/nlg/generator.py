@@ -22,6 +22,7 @@ from bot.contract import intent_payload
 from bot.i18n import lookup, phrase
 from bot.i18n.catalogs import SOURCE_LANGUAGE
 from bot.language import load_config, negotiate
+from bot.nlu.names import own_names
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +54,9 @@ def language_name(code: str, in_language: str) -> str:
         return code
 
 
-@functools.lru_cache(maxsize=256)
 def own_name(code: str) -> str:
-    """A language's name for itself, capitalised for a button ("Norsk bokmål")."""
-    name = Locale.parse(code).get_display_name(code) or code
-    return name[:1].upper() + name[1:]
+    """A language's name for itself, capitalised for a button ("Norsk bokmål"), from names.json."""
+    return own_names().get(code) or code
 
 
 @functools.lru_cache(maxsize=64)
@@ -95,9 +94,8 @@ class TranslatingNLG(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
-        for language in load_config().shipped:  # load catalogues and locale data before the first message
+        for language in load_config().shipped:  # load the catalogues before the first message
             lookup(language, "", "")
-            available_languages(language)
 
     def generate_from_slots(
         self,

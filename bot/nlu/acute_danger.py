@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -41,9 +40,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.pipeline import Pipeline
 
-from bot.nlu.classifier import build_pipeline
+from bot.nlu.classifier import fit_pipeline, load_pipeline, save_pipeline
 from bot.nlu.scorer import CompiledPipeline
 
 logger = logging.getLogger(__name__)
@@ -72,11 +70,11 @@ class AcuteDangerModel(GraphComponent):
                 "raise_alone": 0.8, "confirm": 0.5, "classifier_alone": 0.8}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 pipeline: Pipeline | None = None) -> None:
+                 scorer: CompiledPipeline | None = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._scorer = CompiledPipeline(pipeline) if pipeline is not None else None
+        self._scorer = scorer
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -89,11 +87,10 @@ class AcuteDangerModel(GraphComponent):
         if len(set(labels)) < 2:
             logger.warning("AcuteDangerModel needs emergency and other examples to train; skipped.")
             return self._resource
-        pipeline = build_pipeline(self._config)
-        pipeline.fit([m.get(TEXT) for m in examples], labels)
-        self._scorer = CompiledPipeline(pipeline)
+        trained = fit_pipeline(self._config, [m.get(TEXT) for m in examples], labels)
+        self._scorer = CompiledPipeline(trained.pipeline)
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(pipeline, directory / MODEL_FILE)
+            save_pipeline(trained, directory / MODEL_FILE)
         return self._resource
 
     @classmethod
@@ -101,11 +98,11 @@ class AcuteDangerModel(GraphComponent):
              execution_context: ExecutionContext, **kwargs: Any) -> AcuteDangerModel:
         try:
             with model_storage.read_from(resource) as directory:
-                pipeline = joblib.load(directory / MODEL_FILE)
+                scorer = load_pipeline(directory / MODEL_FILE)
         except (ValueError, FileNotFoundError):
             logger.warning("AcuteDangerModel was not trained; only the classifier and the keywords decide.")
-            pipeline = None
-        return cls(config, model_storage, resource, pipeline)
+            scorer = None
+        return cls(config, model_storage, resource, scorer)
 
     def probability(self, text: str) -> float:
         """P(acute danger) for one message."""

@@ -9,6 +9,8 @@ measurements" compares it with Rasa's LogisticRegressionClassifier and DIET.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import joblib
@@ -32,7 +34,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.nlu.scorer import CompiledPipeline
-from bot.nlu.text import features_text
+from bot.nlu.text import features_text, thai_words, use_thai_words
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "linear_intent_classifier.joblib"
@@ -56,6 +58,48 @@ def build_pipeline(config: dict[str, Any]) -> Pipeline:
     return Pipeline([("features", features), ("model", model)])
 
 
+@dataclass
+class Trained:
+    """A fitted pipeline and the Thai words its texts were segmented with (bot/nlu/text.py)."""
+
+    pipeline: Pipeline
+    thai_words: list[str]
+
+
+def fit_pipeline(config: dict[str, Any], texts: list[str], labels: list[Any]) -> Trained:
+    """``build_pipeline`` fitted, Thai segmented with the training data's own words, and the weights
+    in float32, column-major: predicting gathers weight columns, and float32 halves the model in memory."""
+    words = thai_words(texts)
+    use_thai_words(words)
+    pipeline = build_pipeline(config).fit(texts, labels)
+    model = pipeline.named_steps["model"]
+    model.coef_ = np.asfortranarray(model.coef_, dtype=np.float32)
+    return Trained(pipeline, words)
+
+
+def save_pipeline(trained: Trained, path: Path) -> None:
+    """Write the model. Each vectoriser's vocabulary is stored as a list of its terms in column
+    order (about a third of a dict's memory when loaded); the pipeline's dicts are emptied."""
+    vectorisers = [v for _, v in trained.pipeline.named_steps["features"].transformer_list]
+    terms = []
+    for vectoriser in vectorisers:
+        ordered = [""] * len(vectoriser.vocabulary_)
+        for term, column in vectoriser.vocabulary_.items():
+            ordered[column] = term
+        terms.append(ordered)
+        vectoriser.vocabulary_ = {}
+    joblib.dump({"pipeline": trained.pipeline, "terms": terms, "thai_words": trained.thai_words}, path)
+
+
+def load_pipeline(path: Path) -> CompiledPipeline:
+    """The stored model, compiled for scoring, with the Thai words it was trained with put back in use."""
+    stored = joblib.load(path)
+    if not isinstance(stored, dict) or "terms" not in stored:
+        raise ValueError(f"{path.name}: a model from an older Veiviser; run `make train`")
+    use_thai_words(stored["thai_words"])
+    return CompiledPipeline(stored["pipeline"], terms=stored["terms"])
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
@@ -67,13 +111,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        pipeline: Pipeline | None = None,
+        scorer: CompiledPipeline | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._pipeline = pipeline
-        self._scorer = CompiledPipeline(pipeline) if pipeline is not None else None
+        self._scorer = scorer  # only the compiled form: the fitted pipeline's vocabulary dicts are freed
 
     @classmethod
     def create(
@@ -90,15 +133,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if len({m.get(INTENT) for m in examples}) < 2:
             logger.warning("LinearIntentClassifier needs at least two intents to train; skipped.")
             return self._resource
-        self._pipeline = build_pipeline(self._config)
-        self._pipeline.fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
-        # Store the weights column-major: predicting multiplies a sparse row by coef_.T,
-        # which SciPy otherwise copies into C order (13 MB) on every message.
-        model = self._pipeline.named_steps["model"]
-        model.coef_ = np.asfortranarray(model.coef_)
-        self._scorer = CompiledPipeline(self._pipeline)
+        trained = fit_pipeline(self._config, [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
+        self._scorer = CompiledPipeline(trained.pipeline)
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self._pipeline, directory / MODEL_FILE)
+            save_pipeline(trained, directory / MODEL_FILE)
         return self._resource
 
     @classmethod
@@ -112,11 +150,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     ) -> LinearIntentClassifier:
         try:
             with model_storage.read_from(resource) as directory:
-                pipeline = joblib.load(directory / MODEL_FILE)
+                scorer = load_pipeline(directory / MODEL_FILE)
         except (ValueError, FileNotFoundError):
             logger.warning("LinearIntentClassifier was not trained; it will predict nothing.")
-            pipeline = None
-        return cls(config, model_storage, resource, pipeline)
+            scorer = None
+        return cls(config, model_storage, resource, scorer)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Rank the intents of each message; an empty message gets no intent, so the fallback answers it."""
