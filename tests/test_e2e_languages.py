@@ -29,6 +29,9 @@ NEED = {
     "vi": ("Tối nay tôi không có chỗ ngủ, bạn có thể giúp tôi tìm một chỗ không?", "Tôi đang ở Stockholm", "Stockholm"),
     "pl": ("nie mam gdzie spać dzisiaj w nocy, pomożesz mi znaleźć jakieś miejsce?", "jestem w Sztokholmie", "Stockholm"),
     "bg": ("нямам къде да спя тази нощ, можеш ли да ми помогнеш да намеря място?", "в Копенхаген съм", "København"),
+    "fr": ("je n'ai nulle part où dormir ce soir, tu peux m'aider à trouver un endroit ?", "je suis à Copenhague", "København"),
+    "lt": ("šiąnakt neturiu kur miegoti, gal galite padėti rasti vietą?", "esu Stokholme", "Stockholm"),
+    "tr": ("bu gece kalacak yerim yok, bir yer bulmama yardım eder misiniz?", "Stokholm'de kalıyorum", "Stockholm"),
 }
 DANGER = {
     "ro": "ajutor, vrea sa ma omoare",
@@ -40,6 +43,9 @@ DANGER = {
     "vi": "Cứu tôi với, anh ta muốn giết tôi",
     "pl": "pomocy, on chce mnie zabić",
     "bg": "помощ, иска да ме убие",
+    "fr": "au secours, il veut me tuer",
+    "lt": "padėkit, jis nori mane nužudyti",
+    "tr": "imdat, beni öldürmek istiyor",
 }
 RIGHTS = {  # rights_documents: the boss keeps the passport
     "ro": "seful mi-a luat pasaportul si nu vrea sa mi-l dea inapoi",
@@ -51,6 +57,9 @@ RIGHTS = {  # rights_documents: the boss keeps the passport
     "vi": "Ông chủ tôi đã lấy hộ chiếu của tôi và không chịu trả lại",
     "pl": "szef zabrał mi paszport i nie chce mi go oddać",
     "bg": "шефът ми взе паспорта и не иска да ми го върне",
+    "fr": "mon patron a pris mon passeport et ne veut pas me le rendre",
+    "lt": "darbdavys paėmė mano pasą ir nenori grąžinti",
+    "tr": "patronum pasaportumu aldı ve geri vermiyor",
 }
 FORGET = {
     "ro": "te rog sterge toata conversatia noastra",
@@ -62,6 +71,9 @@ FORGET = {
     "vi": "Làm ơn xóa toàn bộ cuộc trò chuyện của chúng ta",
     "pl": "proszę, usuń całą naszą rozmowę",
     "bg": "моля те, изтрий целия ни разговор",
+    "fr": "s'il te plaît, efface toute notre conversation",
+    "lt": "prašau, ištrinkite visą mūsų pokalbį",
+    "tr": "lütfen tüm konuşmamızı silin",
 }
 
 

@@ -31,7 +31,7 @@ _INFLECTIONS = ("s", "ie", "ii", "iu", "ei", "e", "a", "en", "u", "om", "y")
 PREPOSITIONS = frozenset(
     "i in pa paa fra fran fraan ved vid naer nar nara near at from around outside utenfor udenfor utanfor "
     "w na din langa aproape в во из под около dans pres cerca "
-    "от във край близо біля поблизу возле під pod kolo obok "
+    "от във край близо біля поблизу возле під pod kolo obok prie netoli nuo "
     "في من الى إلى قرب عند fi f"  # Arabic (and Arabizi): "في مالمو", "ana f malmo"
     .split()
 )

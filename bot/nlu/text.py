@@ -15,7 +15,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_SPELT_OUT = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ı": "i"})
+# "İ".lower() is "i" + COMBINING DOT ABOVE (U+0307): dropped, so "İsveç" folds like "isvec".
+_SPELT_OUT = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ı": "i", "\u0307": ""})
 _SPACES = re.compile(r"\s+")
 _APOSTROPHES = re.compile(r"['’`´]")
 
