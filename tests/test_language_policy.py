@@ -38,8 +38,8 @@ def test_explicit_choice_sets_and_locks(domain):
 
 
 def test_unshipped_choice_asks_with_the_menu(domain):
-    tracker = tracker_for(domain, ("po polsku", "choose_language", [{"entity": "language", "value": "pl"}], {}))
-    assert slot_values(language_events(tracker)) == {"language_request": "unavailable", "requested_language": "pl"}
+    tracker = tracker_for(domain, ("auf Deutsch bitte", "choose_language", [{"entity": "language", "value": "de"}], {}))
+    assert slot_values(language_events(tracker)) == {"language_request": "unavailable", "requested_language": "de"}
 
 
 def test_request_without_a_language_gets_the_menu(domain):

@@ -124,3 +124,13 @@ def test_no_pattern_scans_the_whole_message_at_every_position():
     unbounded = re.compile(r"\(\?<?[=!][^)]*?\.[*+]")
     slow = [(language, pattern.pattern[:60]) for language, pattern in load_patterns() if unbounded.search(pattern.pattern)]
     assert not slow
+
+
+def test_patterns_of_another_script_are_skipped_but_mixed_ones_are_tried():
+    from bot.nlu.keywords import _needs
+
+    needs = {language: set() for language, _ in load_patterns()}
+    for language, pattern in load_patterns():
+        needs[language] |= _needs(pattern)
+    assert needs["ru"] >= {"CYRILLIC"} and "THAI" in needs["th"] and "ETHIOPIC" in needs["ti"]
+    assert match_emergency("помогите") and match_emergency("ช่วยด้วย") and match_emergency("help me now")
