@@ -11,6 +11,7 @@ people wrote would keep their words in memory after "forget me".
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -45,6 +46,9 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]+")
 # (``thai_words``) and both training and prediction segment with them alone
 # (``use_thai_words``, called by the components): consistent, and small.
 _thai_dictionary = None
+# pythainlp would create ~/pythainlp-data at import; it needs no data beyond its
+# own package, so it is told to write nothing (the bundled word list is read).
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
 
 def thai_words(texts: Iterable[str]) -> list[str]:
