@@ -94,3 +94,31 @@ def run_action():
 def slots_of():
     """The slot values an action's events set."""
     return lambda events: {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture(scope="session")
+def e2e_stack():
+    """One running assistant (action server and Rasa on free ports) for every end-to-end module."""
+    from bot.stack import Stack
+
+    with Stack() as running:
+        yield running
+
+
+@pytest.fixture
+def talk(e2e_stack):
+    """A new conversation over the REST channel; a text starting with "/" is a button's payload."""
+    import uuid
+
+    import httpx
+
+    from bot.stack import send
+
+    client = httpx.Client()
+    sender = uuid.uuid4().hex
+
+    def _talk(text, language_code=None):
+        return send(client, e2e_stack.webhook, sender, text, language_code, payload=text.startswith("/"))
+
+    yield _talk
+    client.close()

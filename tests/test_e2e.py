@@ -14,25 +14,6 @@ SHIPPED = load_config().shipped
 TIER1 = load_config().tier1  # the dictionaries below; tests/test_e2e_languages.py has the others
 
 
-@pytest.fixture(scope="module")
-def stack():
-    with Stack() as running:
-        yield running
-
-
-@pytest.fixture
-def talk(stack):
-    client = httpx.Client()
-    sender = uuid.uuid4().hex
-
-    def _talk(text, language_code=None):
-        """A text starting with "/" stands for pressing the button with that payload."""
-        return send(client, stack.webhook, sender, text, language_code, payload=text.startswith("/"))
-
-    yield _talk
-    client.close()
-
-
 GREETINGS = {"en": "hello there", "nb": "hei hei, er det noen her?", "da": "hej, er der nogen?", "sv": "hej, är det någon där?"}
 SHELTER = {
     "en": "I have nowhere to sleep tonight, can you help me find a place",
@@ -111,10 +92,10 @@ def test_bergen_shelter_in_one_message(talk, language):
     assert "Bergen" in rest and "•" in rest and "22 33 11 60" in rest
 
 
-def test_terminal_chat_talks_to_the_stack(stack, capsys):
+def test_terminal_chat_talks_to_the_stack(e2e_stack, capsys):
     from bot.cli.chat import converse
 
-    converse(stack.webhook, "da", lines=iter(["hej", "2", "/stop", "never sent"]))
+    converse(e2e_stack.webhook, "da", lines=iter(["hej", "2", "/stop", "never sent"]))
     printed = capsys.readouterr().out
     assert expected("utter_greet", "da").split(".")[0] in printed
     assert expected("utter_rights_overview", "da").split(",")[0] in printed
@@ -140,11 +121,11 @@ def test_self_check_in_the_chat(talk):
     assert phrase("sv", "sc_sign_conditions") in result and "Malmö" in result
 
 
-def test_no_message_text_or_slot_value_in_the_logs(stack, talk):
+def test_no_message_text_or_slot_value_in_the_logs(e2e_stack, talk):
     secrets = ["Zorana Petrovska", "Storgata 17", "somewhere safe to sleep"]
     talk(f"my name is {secrets[0]} and I live in {secrets[1]}", language_code="en")
     talk(f"I'm in Bergen and need {secrets[2]}", language_code="en")
-    logs = "".join(path.read_text(encoding="utf-8", errors="replace") for path in stack.log_dir.glob("*.log"))
+    logs = "".join(path.read_text(encoding="utf-8", errors="replace") for path in e2e_stack.log_dir.glob("*.log"))
     assert logs, "the servers wrote logs"
     for secret in [*secrets, "4601"]:
         assert secret not in logs

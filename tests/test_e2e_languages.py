@@ -4,15 +4,12 @@ Every story is sent with Telegram's language code "en" — the app's interface
 language, often English for the people we serve — so the answers must come
 in the language the text shows.
 """
-import uuid
 
-import httpx
 import pytest
 from answers import expected, joined
 
 from bot.i18n import phrase
 from bot.language import load_config
-from bot.stack import Stack, send
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 TIER2 = [code for code in load_config().shipped if code in load_config().tier2]
@@ -77,22 +74,10 @@ FORGET = {
 }
 
 
-@pytest.fixture(scope="module")
-def stack():
-    with Stack() as running:
-        yield running
-
-
 @pytest.fixture
-def talk(stack):
-    client = httpx.Client()
-    sender = uuid.uuid4().hex
-
-    def _talk(text):
-        return send(client, stack.webhook, sender, text, "en")
-
-    yield _talk
-    client.close()
+def talk(talk):
+    """The conftest conversation, always with Telegram's code "en"."""
+    return lambda text: talk(text, language_code="en")
 
 
 def test_every_tier2_language_has_stories():

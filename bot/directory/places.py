@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from bot.directory.schema import Directory, Place
 from bot.nlu.names import country_names, find_names
-from bot.nlu.text import fold
+from bot.nlu.text import fold, written_without_spaces
 
 _WORD = re.compile(r"\w+")
 _SUFFIXES = (" kommune", " kommun", " municipality", " fylke", " fylkeskommune", " lan", " region", " county", " stad")
@@ -60,7 +60,7 @@ class Recognition:
 
 
 def _key(name: str) -> str:
-    if _unspaced(name):  # Thai: \w+ would split at vowel and tone marks
+    if written_without_spaces(name):  # Thai: \w+ would split at vowel and tone marks
         return fold(name).replace(" ", "")
     key = fold(name).replace("-", " ")
     for suffix in _SUFFIXES:
@@ -81,7 +81,7 @@ class PlaceIndex:
         self._choices = list(self.names)
         self._longest = max((len(k.split()) for k in self.names), default=1)
         # names in scripts written without spaces (Thai), longest first: found inside the text
-        self._unspaced = sorted((k for k in self.names if _unspaced(k)), key=len, reverse=True)
+        self._unspaced = sorted((k for k in self.names if written_without_spaces(k)), key=len, reverse=True)
         self._countries = {_key(form): code for code, forms in directory.country_aliases.items() for form in forms}
 
     def recognise(self, text: str, country_hint: str | None = None) -> Recognition:
@@ -109,7 +109,7 @@ class PlaceIndex:
         countries += [self._countries[t[len(p):]] for t in tokens for p in _ARABIC_PREFIXES
                       if "\u0600" <= t[:1] <= "\u06ff" and t.startswith(p) and t[len(p):] in self._countries]
         folded = fold(text or "")
-        countries += [code for form, code in self._countries.items() if _unspaced(form) and form in folded]
+        countries += [code for form, code in self._countries.items() if written_without_spaces(form) and form in folded]
         result.country = countries[0] if countries else None
         if found:
             result.places = _prefer(found[0], country_hint or result.country)
@@ -152,10 +152,6 @@ class PlaceIndex:
             return []
         best = process.extractOne(span, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return self.names[best[0]] if best else []
-
-
-def _unspaced(key: str) -> bool:
-    return any("\u0e00" <= char <= "\u0e7f" for char in key)
 
 
 def _prefer(places: list[Place], country: str | None) -> list[Place]:

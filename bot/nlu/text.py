@@ -51,6 +51,11 @@ _thai_dictionary = None
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
 
+def written_without_spaces(text: str) -> bool:
+    """Whether ``text`` has a script written without spaces between words (Thai)."""
+    return bool(_THAI.search(text))
+
+
 def thai_words(texts: Iterable[str]) -> list[str]:
     """The Thai words in ``texts``, found with pythainlp's full dictionary (training time only)."""
     from pythainlp.tokenize import word_tokenize

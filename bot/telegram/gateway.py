@@ -113,12 +113,15 @@ class Gateway:
         else:
             text = user_text(text)
         answer = await self.ask_rasa(chat_id, user, text, payload=payload)
-        language = self.language(chat_id, user, None if payload else text)
+
+        def language() -> str:  # only for the gateway's own texts, which most answers do not need
+            return self.language(chat_id, user, None if payload else text)
+
         if answer is not None and erase_requested(answer):
             await self.erase(chat_id)  # first, so that the answer's buttons outlive the erasing
-        rendered = render(answer or [], self.payloads, chat_id, self.phrase(language, "choose"))
+        rendered = render(answer or [], self.payloads, chat_id, lambda: self.phrase(language(), "choose"))
         if answer is None or not (rendered.messages or rendered.erase):
-            await self.delivery.send(chat_id, self.fallback(language))
+            await self.delivery.send(chat_id, self.fallback(language()))
             return
         await self.delivery.send_all(chat_id, rendered.messages)
 
@@ -139,7 +142,7 @@ class Gateway:
         if answer is None:
             await self.delivery.send(chat_id, Outgoing(self.text(language, "forget_local_only")))
         else:
-            rendered = render(answer, self.payloads, chat_id, self.phrase(language, "choose"))
+            rendered = render(answer, self.payloads, chat_id, lambda: self.phrase(language, "choose"))
             await self.delivery.send_all(chat_id, rendered.messages)
 
     async def auto_erase_once(self) -> int:

@@ -14,7 +14,7 @@ import html
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,8 +201,10 @@ def erase_requested(messages: list[dict[str, Any]]) -> bool:
                for message in messages)
 
 
-def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: int, choose: str) -> Rendered:
-    """Telegram messages for Rasa's answer to ``chat_id``; ``choose`` heads buttons that come without text."""
+def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: int,
+           choose: Callable[[], str]) -> Rendered:
+    """Telegram messages for Rasa's answer to ``chat_id``; ``choose()`` heads buttons that come without
+    text (asked only then: the gateway finds its language from the text, a pass over the keyword net)."""
     rendered = Rendered(erase=erase_requested(messages))
     pending: list[str] = []
 
@@ -213,7 +215,7 @@ def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: 
             if rendered.messages and rendered.messages[-1].keyboard is None:
                 rendered.messages[-1].keyboard = markup
                 return
-            chunks = [choose]
+            chunks = [choose()]
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             rendered.messages.append(Outgoing(escape(chunk), markup if last else None))

@@ -116,12 +116,12 @@ def test_render_joins_paragraphs_attaches_buttons_and_sees_the_erase_flag():
     payloads = CallbackPayloads()
     rendered = render([{"text": "One <1>"}, {"text": "Two & three"},
                        {"text": "Pick", "buttons": [{"title": "A", "payload": "/a"}]},
-                       {"custom": {"erase_chat": True}}], payloads, 7, "Choose:")
+                       {"custom": {"erase_chat": True}}], payloads, 7, lambda: "Choose:")
     assert rendered.erase
     assert [m.text for m in rendered.messages] == ["One &lt;1&gt;\n\nTwo &amp; three\n\nPick"]
     data = rendered.messages[0].keyboard.inline_keyboard[0][0].callback_data
     assert payloads.decode(7, data) == "/a" and payloads.decode(8, data) is None
-    only_buttons = render([{"buttons": [{"title": "A", "payload": "/a"}]}], payloads, 7, "Choose:")
+    only_buttons = render([{"buttons": [{"title": "A", "payload": "/a"}]}], payloads, 7, lambda: "Choose:")
     assert only_buttons.messages[0].text == "Choose:"
     assert not only_buttons.erase
 
