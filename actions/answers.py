@@ -1,34 +1,76 @@
-"""Compose the directory's answer to a need or a right, in the user's language."""
+"""Compose the directory's answer to a need, and what its detail buttons show, in the user's language."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from actions.context import Need
+from bot.contract import intent_payload
 from bot.directory import Snapshot
 from bot.directory.hours import local_now
-from bot.directory.present import answer_text, rights_text
+from bot.directory.lookup import Answer
+from bot.directory.present import answer_text, has_more, more_text, rights_text, service_card, with_named_contacts
+from bot.i18n import phrase
+
+OFFERS = {"self_check": ("offer_self_check", "button_self_check"), "staff_steps": ("offer_staff_steps", "button_staff_steps")}
 
 
-def need_answer(
-    snapshot: Snapshot,
-    language: str,
-    country: str,
-    need: str,
-    municipality: str | None,
-    role: str,
-    minor: bool,
-    now: dt.datetime | None = None,
-    urgent: bool = False,
-) -> str:
-    answer = snapshot.finder.find(country, need, municipality, role=role, minor=minor, urgent=urgent, now=now)
-    time_zone = snapshot.directory.countries[country].time_zone
-    return answer_text(answer, snapshot.directory, language, local_now(time_zone, now))
+def find(snapshot: Snapshot, country: str, need: str, municipality: str | None, role: str, minor: bool,
+         urgent: bool = False, now: dt.datetime | None = None) -> Answer:
+    return snapshot.finder.find(country, need, municipality, role=role, minor=minor, urgent=urgent, now=now)
 
 
-def rights_answer(snapshot: Snapshot, language: str, country: str, intent: str) -> str | None:
-    right = snapshot.directory.rights.get((country, intent))
-    return rights_text(right, language) if right else None
+def _now(snapshot: Snapshot, country: str, now: dt.datetime | None = None) -> dt.datetime:
+    return local_now(snapshot.directory.countries[country].time_zone, now)
 
 
-def guidance_answer(snapshot: Snapshot, language: str, country: str, key: str) -> str | None:
-    text = snapshot.directory.guidance.get((country, key))
-    return rights_text(text, language) if text else None
+def need_answer(snapshot: Snapshot, language: str, answer: Answer, now: dt.datetime | None = None) -> str:
+    """The first screen: the first contact and the need's best service, each with its number."""
+    return answer_text(answer, snapshot.directory, language, _now(snapshot, answer.country, now))
+
+
+def more_answer(snapshot: Snapshot, language: str, answer: Answer, now: dt.datetime | None = None) -> str:
+    """Every service found, in full, with where each was checked."""
+    text = more_text(answer, snapshot.directory, language, _now(snapshot, answer.country, now))
+    return with_named_contacts(text, snapshot.directory, answer.country, language)
+
+
+def call_answer(snapshot: Snapshot, language: str, answer: Answer, now: dt.datetime | None = None) -> str | None:
+    """Everything about the first contact: what it offers, when it is open, whether it is anonymous and free."""
+    match = answer.first or (answer.matches[0] if answer.matches else None)
+    if match is None:
+        return None
+    return with_named_contacts(service_card(match, language, _now(snapshot, answer.country, now)),
+                               snapshot.directory, answer.country, language)
+
+
+def detail_texts(snapshot: Snapshot, language: str, country: str, spec: Need) -> list[str]:
+    """The need's rights and guidance texts for the country, each with its legal basis and source."""
+    texts = []
+    right = snapshot.directory.rights.get((country, spec.rights)) if spec.rights else None
+    if right:
+        texts.append(rights_text(right, language))
+    for key in spec.guidance:
+        guidance = snapshot.directory.guidance.get((country, key))
+        if guidance:
+            texts.append(rights_text(guidance, language))
+    return [with_named_contacts(text, snapshot.directory, country, language) for text in texts]
+
+
+def detail_buttons(language: str, spec: Need, answer: Answer, snapshot: Snapshot, offer: str | None) -> list[dict[str, Any]]:
+    """What is one tap away from the first screen; an offered guided conversation comes first."""
+    buttons = []
+    if offer in OFFERS:
+        buttons.append({"title": phrase(language, OFFERS[offer][1]), "payload": intent_payload(offer)})
+    if not spec.show_first and detail_texts(snapshot, language, answer.country, spec):
+        key = "button_more_rights" if spec.rights else "button_more_guidance"
+        buttons.append({"title": phrase(language, key), "payload": intent_payload("show_more", detail="rights")})
+    if has_more(answer):
+        buttons.append({"title": phrase(language, "button_other_places"), "payload": intent_payload("show_more", detail="places")})
+    if answer.first or answer.matches:
+        buttons.append({"title": phrase(language, "button_what_if_call"), "payload": intent_payload("show_more", detail="call")})
+    return buttons
+
+
+def offer_text(language: str, offer: str | None) -> str | None:
+    return phrase(language, OFFERS[offer][0]) if offer in OFFERS else None

@@ -21,7 +21,10 @@ class Need:
     place: str  # "municipality" or "country"
     minor: bool = False
     rights: str | None = None  # the rights text shown first
-    guidance: tuple[str, ...] = ()  # guidance texts (resources/guidance) shown first
+    guidance: tuple[str, ...] = ()  # guidance texts (resources/guidance)
+    show_first: bool = False  # the rights and guidance texts in the answer itself, not behind a button
+    role: str | None = None  # who asks, when the intent says it
+    offer: str | None = None  # a guided conversation offered under the answer
 
 
 @functools.cache
@@ -31,7 +34,8 @@ def needs() -> dict[str, Need]:
     return {
         intent: Need(intent, spec["need"], spec["place"], bool(spec.get("minor")),
                      spec.get("rights") or (intent if intent.startswith("rights_") else None),
-                     tuple(spec.get("guidance") or ()))
+                     tuple(spec.get("guidance") or ()), spec.get("show") == "first", spec.get("role"),
+                     spec.get("offer"))
         for intent, spec in raw.items()
     }
 
@@ -51,8 +55,15 @@ def slot(tracker: Tracker, name: str) -> str | None:
     return value if valid_entity(name, value) else None
 
 
-def role(tracker: Tracker) -> str:
-    return "staff" if tracker.get_slot("role") == "staff" else "victims"
+def role(tracker: Tracker, asked_as: str | None = None) -> str:
+    """staff once they said so; else who the question says is asking; else the person themselves."""
+    return "staff" if tracker.get_slot("role") == "staff" else asked_as or "victims"
+
+
+def signs(tracker: Tracker) -> list[str]:
+    """The signs of trafficking the latest message shows (bot.nlu.signs_extractor)."""
+    return [found["value"] for found in (tracker.latest_message or {}).get("entities") or []
+            if isinstance(found, dict) and found.get("entity") == "trafficking_sign" and isinstance(found.get("value"), str)]
 
 
 def intent(tracker: Tracker) -> str | None:

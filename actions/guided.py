@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.contract import EXPLOITATION_FORMS, intent_payload
 from bot.directory import Snapshot
-from bot.directory.present import sourced_text
+from bot.directory.present import sourced_text, with_named_contacts
 from bot.i18n import phrase
 
 SIGNS = ("deception", "documents", "movement", "wages", "debt", "threats", "isolation", "conditions")
@@ -72,11 +72,13 @@ def staff_routing(tracker: Tracker, language: str, snapshot: Snapshot, country: 
     guidance = snapshot.directory.guidance
     duty = guidance.get((country, "duty_to_report"))
     if duty:
-        extras.messages.append({"text": sourced_text(duty, language, phrase(language, "sr_duty"))})
+        extras.messages.append({"text": with_named_contacts(sourced_text(duty, language, phrase(language, "sr_duty")),
+                                                            snapshot.directory, country, language)})
     signs = guidance.get((country, f"indicators_{form}")) if form and form != "unknown" else None
     if signs:
         intro = phrase(language, "sr_indicators", form=phrase(language, f"exploitation_{form}"))
-        extras.messages.append({"text": sourced_text(signs, language, intro)})
+        extras.messages.append({"text": with_named_contacts(sourced_text(signs, language, intro),
+                                                            snapshot.directory, country, language)})
     return extras
 
 

@@ -14,7 +14,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.answers import guidance_answer, need_answer, rights_answer
+from actions.answers import detail_buttons, detail_texts, find, need_answer, offer_text
+from actions.context import Need
 from actions.guided import RESULTS, Extras, in_danger
 from actions.location import ask_country, ask_place, ask_which, describe, locate
 from bot.directory import Snapshot, default_store
@@ -31,7 +32,13 @@ def answer(
     events: list[dict[str, Any]],
     skipped: bool | None = None,
 ) -> list[dict[str, Any]]:
-    """Answer ``intent`` (now or after asking where the user is)."""
+    """Answer ``intent`` (now or after asking where the user is).
+
+    A known country is enough to answer: without a town the answer gives the
+    country's help at once and says that a town brings nearer help. Only when
+    the country is unknown does the assistant ask first (the town, which names
+    the country; after "I don't know", the country alone).
+    """
     spec = context.needs().get(intent)
     if spec is None:
         return events
@@ -40,9 +47,7 @@ def answer(
     events = events + location.events
     if skipped is None:
         skipped = bool(tracker.get_slot("location_skipped"))
-    needs_place = location.ambiguous or location.country is None or (
-        spec.place == "municipality" and location.municipality is None and not skipped)
-    if needs_place and in_danger(intent, tracker):
+    if (location.ambiguous or location.country is None) and in_danger(intent, tracker):
         dispatcher.utter_message(response="utter_emergency")  # 112 first, before asking where
     if location.ambiguous:
         ask_which(dispatcher, language, location.ambiguous, snapshot)
@@ -54,25 +59,32 @@ def answer(
         else:
             ask_country(dispatcher, language)
         return events + [SlotSet("pending_intent", intent)]
-    if spec.place == "municipality" and location.municipality is None and not skipped:
-        ask_place(dispatcher, language)
-        return events + [SlotSet("pending_intent", intent)]
+    role = context.role(tracker, spec.role)
     extras = RESULTS[intent](tracker, language, snapshot, location.country) if intent in RESULTS else Extras()
     for message in extras.messages:
         dispatcher.utter_message(**message)
-    if spec.rights:
-        text = rights_answer(snapshot, language, location.country, spec.rights)
-        if text:
+    if spec.show_first:
+        for text in detail_texts(snapshot, language, location.country, spec):
             dispatcher.utter_message(text=text)
-    for key in spec.guidance:
-        text = guidance_answer(snapshot, language, location.country, key)
-        if text:
-            dispatcher.utter_message(text=text)
+    found = find(snapshot, location.country, extras.need or spec.need, location.municipality, role,
+                 spec.minor or extras.minor, extras.urgent)
+    offered = offer(spec, role, context.signs(tracker))
+    question = offer_text(language, offered)
     dispatcher.utter_message(
-        text=need_answer(snapshot, language, location.country, extras.need or spec.need, location.municipality,
-                         context.role(tracker), spec.minor or extras.minor, urgent=extras.urgent)
+        text=need_answer(snapshot, language, found) + (f"\n\n{question}" if question else ""),
+        buttons=detail_buttons(language, spec, found, snapshot, offered),
     )
-    return events + extras.clear + [SlotSet("pending_intent", None)]
+    return events + extras.clear + [SlotSet("pending_intent", None), SlotSet("answered", intent)] + (
+        [SlotSet("role", "staff")] if role == "staff" else [])
+
+
+def offer(spec: Need, role: str, signs: list[str]) -> str | None:
+    """The guided conversation to offer: the intent's own, or the self-check when a victim's message shows signs."""
+    if spec.offer:
+        return spec.offer
+    if signs and role == "victims" and spec.intent != "self_check_result":
+        return "self_check"
+    return None
 
 
 class ActionAnswerNeed(Action):
@@ -99,6 +111,7 @@ class ActionSetLocation(Action):
         if location.ambiguous:
             ask_which(dispatcher, language, location.ambiguous, snapshot)
             return location.events
+        pending = pending or tracker.get_slot("answered")  # a town after a national answer: answer again, nearer
         if pending and location.country:
             return answer(dispatcher, tracker, pending, snapshot, [SlotSet("location_skipped", False)], skipped=False)
         if location.country is None:
@@ -120,9 +133,7 @@ class ActionSkipLocation(Action):
         return "action_skip_location"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        pending = tracker.get_slot("pending_intent")
+        # "I don't know where I am" is a question too: with nothing pending, it asks for help
+        pending = tracker.get_slot("pending_intent") or "find_help"
         events = [SlotSet("location_skipped", True), SlotSet("municipality", None)]
-        if not pending:
-            dispatcher.utter_message(response="utter_deny")
-            return events
         return answer(dispatcher, tracker, pending, default_store().snapshot, events, skipped=True)

@@ -24,6 +24,7 @@ LANGUAGE_CODE = "language_code"
 FORGET_PAYLOAD = "/forget_me"  # erases the conversation; Rasa answers with custom {"erase_chat": true}
 
 COUNTRIES = ("NO", "DK", "SE")
+DETAILS = ("places", "rights", "call")  # what a detail button shows (actions/details.py)
 EXPLOITATION_FORMS = ("sexual", "labour", "begging", "criminal", "organ_removal", "forced_marriage", "unknown")
 _MUNICIPALITY_CODE = re.compile(r"\d{2,4}")  # a municipality (4 digits) or county/region code (2)
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
@@ -37,6 +38,7 @@ ENTITY_CHECKS: dict[str, Callable[[str], bool]] = {
     "municipality": lambda value: bool(_MUNICIPALITY_CODE.fullmatch(value)),
     "language": lambda value: bool(_LANGUAGE_CODE.fullmatch(value)),
     "exploitation": lambda value: value in EXPLOITATION_FORMS,
+    "detail": lambda value: value in DETAILS,
 }
 
 

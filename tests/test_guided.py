@@ -18,8 +18,8 @@ async def test_self_check_names_the_signs_answered_yes_never_a_verdict(sdk_track
     assert phrase("nb", "sc_sign_documents") in result and phrase("nb", "sc_sign_debt") in result
     assert phrase("nb", "sc_sign_wages") not in result and phrase("nb", "sc_result_unsure") in result
     assert result.startswith(phrase("nb", "sc_result_intro"))
-    assert phrase("nb", "rights_intro", country="Norge") in messages[1]["text"]  # the rights in Norway
-    assert "•" in messages[2]["text"]  # and where to get help in Bergen
+    assert "•" in messages[1]["text"] and "22 33 11 60" in messages[1]["text"]  # then ROSA, and help in Bergen
+    assert '/show_more{"detail":"rights"}' in [b["payload"] for b in messages[1]["buttons"]]  # the rights: one tap away
     assert all(slots_of(events)[f"sc_{sign}"] is None for sign in SIGNS), "answers are not kept"
 
 
@@ -31,11 +31,19 @@ async def test_threats_bring_the_emergency_numbers_first(sdk_tracker, run_action
 
 async def test_threats_bring_the_emergency_numbers_before_asking_where(sdk_tracker, run_action, slots_of):
     """A person who does not know or will not say where they are still gets 112 at once."""
-    for place in ({}, {"country": "NO"}):
-        tracker = sdk_tracker("yes", "affirm", slots={**answers(threats="yes"), **place})
-        messages, events = await run_action(ActionSelfCheckResult(), tracker)
-        assert messages[0]["response"] == "utter_emergency"
-        assert messages[1]["text"] in (phrase("en", "ask_place"), phrase("en", "ask_country"))
+    tracker = sdk_tracker("yes", "affirm", slots=answers(threats="yes"))
+    messages, events = await run_action(ActionSelfCheckResult(), tracker)
+    assert messages[0]["response"] == "utter_emergency"
+    assert messages[1]["text"] == phrase("en", "ask_place")
+
+
+async def test_threats_with_a_country_but_no_town_answer_at_once_emergency_first(sdk_tracker, run_action):
+    tracker = sdk_tracker("yes", "affirm", slots={**answers(threats="yes"), "country": "NO"})
+    messages, _ = await run_action(ActionSelfCheckResult(), tracker)
+    assert messages[0]["response"] == "utter_emergency"
+    answer = messages[-1]["text"]
+    assert answer.startswith(phrase("en", "intro_urgent")) and "22 33 11 60" in answer
+    assert phrase("en", "place_unknown_hint") in answer
 
 
 async def test_staff_danger_brings_the_emergency_numbers_before_asking_where(sdk_tracker, run_action):
@@ -49,7 +57,7 @@ async def test_self_check_with_no_signs_still_offers_help(sdk_tracker, run_actio
     tracker = sdk_tracker("no", "deny", slots={**answers(), "country": "DK", "municipality": "0101"})
     messages, _ = await run_action(ActionSelfCheckResult(), tracker)
     assert messages[0]["text"] == phrase("en", "sc_result_none")
-    assert len(messages) == 3
+    assert len(messages) == 2 and "+45 70 20 25 50" in messages[1]["text"]  # CMM
 
 
 async def test_self_check_asks_the_town_when_unknown(sdk_tracker, run_action, slots_of):

@@ -127,10 +127,10 @@ def test_no_pattern_scans_the_whole_message_at_every_position():
 
 
 def test_patterns_of_another_script_are_skipped_but_mixed_ones_are_tried():
-    from bot.nlu.keywords import _needs
+    from bot.nlu.text import pattern_scripts
 
     needs = {language: set() for language, _ in load_patterns()}
     for language, pattern in load_patterns():
-        needs[language] |= _needs(pattern)
+        needs[language] |= pattern_scripts(pattern)
     assert needs["ru"] >= {"CYRILLIC"} and "THAI" in needs["th"] and "ETHIOPIC" in needs["ti"]
     assert match_emergency("помогите") and match_emergency("ช่วยด้วย") and match_emergency("help me now")

@@ -72,9 +72,28 @@ def run(args: argparse.Namespace) -> int:
             lang: round(reports[lang].macro_f1 - baseline[lang].macro_f1, 4) for lang in languages
         }
         print("\nmacro-F1, ours minus baseline: " + ", ".join(f"{k} {v:+.3f}" for k, v in extra["macro_f1_ours_minus_baseline"].items()))
+    extra["routing"] = _routing(Path(args.model))
     write_json(reports, Path(args.out), extra)
     print(f"\nwritten to {args.out}")
     return 0
+
+
+def _routing(model: Path) -> dict:
+    """The routing evaluation (bot/routing.py) through the real assistant."""
+    from bot.directory import DirectoryStore
+    from bot.routing import evaluate_routing, format_routing
+    from bot.stack import Stack
+
+    sets = {path.stem: path for path in sorted((paths.EVAL_SETS / "routing").glob("*.yml"))}
+    if not sets:
+        return {}
+    directory = DirectoryStore(paths.ROOT / "resources").snapshot.directory
+    with Stack(model=model) as stack:
+        reports = evaluate_routing(stack.webhook, sets, directory)
+    print("\nrouting (tests/eval/routing): reaches the right contact, within the first 500 characters, "
+          "reply length per turn (median, p90)")
+    print(format_routing(reports))
+    return {lang: asdict(report) for lang, report in reports.items()}
 
 
 def _pipeline() -> list[dict]:

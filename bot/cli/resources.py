@@ -2,8 +2,8 @@
 
 ``validate [PATH]`` prints every problem as file:line:column and exits 1 on
 errors. ``show PLACE [--need NEED] [--lang L] [--staff]`` prints the answer the
-assistant gives to that need in that place — the same rule steps, responses
-and directory text as in a conversation.
+assistant gives to that need in that place: the conversation's own rule steps,
+run with the real actions on a built tracker.
 """
 from __future__ import annotations
 
@@ -94,30 +94,58 @@ def _rule_steps(intent: str) -> list[str]:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from actions import context
-    from actions.answers import need_answer, rights_answer
+    """Run the conversation's own rule steps on a built tracker: the real actions and responses, not a copy."""
     from bot.directory import DirectoryStore
     from bot.language import negotiate
 
     language = negotiate(args.lang)
     if language is None:
         sys.exit(f"'{args.lang}' is not a shipped language.")
-    snapshot = DirectoryStore(Path(args.path)).snapshot
-    country, code = _place(snapshot, args.place)
+    store = DirectoryStore(Path(args.path))
+    country, code = _place(store.snapshot, args.place)
     intent = STAFF_INTENTS.get(args.need, NEEDS[args.need]) if args.staff else NEEDS[args.need]
-    spec = context.needs().get(intent)
-    slots = {"language": language, "country": country, "municipality": code, "role": "staff" if args.staff else None}
-    for step in _rule_steps(intent):
-        if step.startswith("utter_"):
-            print(_render_response(step, slots))
-        elif step == "action_answer_need" and spec is not None:
-            if intent.startswith("rights_"):
-                rights = rights_answer(snapshot, language, country, intent)
-                if rights:
-                    print(rights)
-            print(need_answer(snapshot, language, country, spec.need, code, "staff" if args.staff else "victims", spec.minor))
+    slots = {"language": language, "country": country, "municipality": code, "role": "staff" if args.staff else None,
+             "location_skipped": code is None}
+    for message in _conversation_turn(intent, slots, store):
+        print(message)
         print()
     return 0
+
+
+def _conversation_turn(intent: str, slots: dict, store) -> list[str]:
+    """What one turn with ``intent`` sends, each message with its buttons, as the chat shows it."""
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from bot.directory.store import use_default_store
+
+    use_default_store(store)  # before the actions load: they read the directory from the default store
+    import actions
+
+    domain_slots = {slot.name: slot.initial_value for slot in nlg_domain_slots()}
+    filled = {**domain_slots, **slots}
+    tracker = Tracker("cli", filled, {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "text": ""},
+                      [], False, None, None, "")
+    registry = {action().name(): action for action in _actions(actions)}
+    shown = []
+    for step in _rule_steps(intent):
+        if step.startswith("utter_"):
+            shown.append(_render_response(step, filled))
+        elif step in registry:
+            dispatcher = CollectingDispatcher()
+            asyncio.run(registry[step]().run(dispatcher, tracker, {}))
+            for message in dispatcher.messages:
+                text = _render_response(message["response"], filled) if message.get("response") else message.get("text") or ""
+                buttons = " ".join(f"[{button['title']}]" for button in message.get("buttons") or [])
+                shown.append("\n".join(part for part in (text, buttons) if part))
+    return shown
+
+
+def _actions(package) -> list[type]:
+    from rasa_sdk import Action
+
+    return [cls for name in package.__all__ for cls in (getattr(package, name),)
+            if isinstance(cls, type) and issubclass(cls, Action)]
 
 
 def _render_response(name: str, slots: dict) -> str:

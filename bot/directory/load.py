@@ -24,8 +24,10 @@ from bot.directory import marked_yaml
 from bot.directory.schema import (
     AGES,
     COUNTRIES,
+    DEFAULT_NEED,
     GENDERS,
     GUIDANCE_KEYS,
+    MINORS,
     RIGHTS_INTENTS,
     RIGHTS_MAX_CHARACTERS,
     ROLES,
@@ -45,7 +47,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _URL = re.compile(r"^https?://[^\s]+\.[^\s]+$")
 SERVICE_FIELDS = (
     "id", "name", "description", "topics", "serves", "contact", "opening_hours", "languages", "anonymous",
-    "free", "area", "source", "last_verified", "note",
+    "free", "area", "source", "last_verified", "note", "known_as",
 )
 SERVES_FIELDS = ("roles", "ages", "genders")
 CONTACT_FIELDS = ("phone", "sms", "email", "web", "address")
@@ -420,6 +422,7 @@ def _service(item: dict, country: str, check: _Checker) -> Service | None:
             check.error(item, key, f"'{key}' must be true or false", "or leave it out when unknown")
             value = None
         flags[key] = value
+    known_as = check.strings(item, "known_as")
     area, codes = _area(item, country, check)
     source = check.url(item, "source", required=True)
     verified = check.date(item, "last_verified")
@@ -431,7 +434,7 @@ def _service(item: dict, country: str, check: _Checker) -> Service | None:
         roles=roles, ages=ages, genders=genders, phones=phones, sms=sms, emails=emails, web=web,
         address=address, opening_hours=hours, languages=languages, anonymous=flags["anonymous"],
         free=flags["free"], area=area, area_codes=codes, source=source, last_verified=verified,
-        origin=Origin(check.shown, line),
+        origin=Origin(check.shown, line), known_as=known_as,
     )
 
 
@@ -524,6 +527,46 @@ def _load_topics(path: Path, check: _Checker, directory: Directory) -> None:
             check.error(data, topic, f"unknown topic '{topic}'", f"use one of: {', '.join(TOPICS)}")
 
 
+def _load_priority(path: Path, check: _Checker, directory: Directory) -> None:
+    """``priority.yml``: per country, role and need, which services come first (resources/README.md)."""
+    data = _read(path, check)
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        check.error(data, None, "priority.yml must map each country to its roles", "start with 'NO:' (see the file's comment)")
+        return
+    services = {service.id: service for service in directory.services}
+    keys = (DEFAULT_NEED, MINORS, *TOPICS)
+    for country, roles in data.items():
+        if country not in COUNTRIES or not isinstance(roles, dict):
+            check.error(data, country, f"unknown country '{country}' or not a mapping of roles",
+                        f"use one of: {', '.join(COUNTRIES)}, then 'victims:', 'helpers:', 'staff:'")
+            continue
+        for role, needs in roles.items():
+            if role not in ROLES or not isinstance(needs, dict):
+                check.error(roles, role, f"unknown role '{role}' or not a mapping of needs", f"use one of: {', '.join(ROLES)}")
+                continue
+            for need in needs:
+                if need not in keys:
+                    close = difflib.get_close_matches(str(need), keys, n=1)
+                    check.error(needs, need, f"unknown need '{need}'",
+                                f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(keys)}")
+                    continue
+                ids = check.strings(needs, need)
+                valid = []
+                for index, service_id in enumerate(ids):
+                    service = services.get(service_id)
+                    if service is None or service.country != country:
+                        check.error(needs[need], index, f"'{service_id}' is not a service of {country}",
+                                    f"use an id from services/{country}/")
+                    elif role not in service.roles:
+                        check.error(needs[need], index, f"'{service_id}' does not serve {role}",
+                                    "add the role to its 'serves: roles:' or choose another service")
+                    else:
+                        valid.append(service_id)
+                directory.priority[(country, role, need)] = tuple(valid)
+
+
 # the whole folder ----------------------------------------------------------
 def directory_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.yml") if p.is_file())
@@ -604,6 +647,9 @@ def load_directory(root: Path, today: dt.date | None = None) -> tuple[Directory,
                 continue
             _load_texts(path, check, target, folder, keys)
     _check_areas(directory, checks)
+    priority = root / "priority.yml"
+    if priority.exists():  # after the services: it names them
+        _load_priority(priority, checker(priority), directory)
     for country in COUNTRIES:
         if country not in directory.countries:
             check = checks.setdefault(f"places/{country}", _Checker(root / "places" / f"{country}.yml", root, today))

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from bot.directory.hours import Openness, local_now, openness
-from bot.directory.schema import Directory, Place, Service
+from bot.directory.schema import DEFAULT_NEED, MINORS, Directory, Place, Service
 
 LEVELS = ("municipality", "county", "country")
 FALLBACK_TOPIC = "helpline"
@@ -33,6 +33,7 @@ class Answer:
     matches: list[Match] = field(default_factory=list)
     emergency: list[Match] = field(default_factory=list)  # shown first when the need is urgent
     fallback: bool = False  # no service for the need itself; these can guide
+    first: Match | None = None  # the one contact that matters most now (resources/priority.yml)
 
     @property
     def best_level(self) -> str | None:
@@ -44,6 +45,7 @@ class Finder:
         self.directory = directory
         self._by_topic: dict[tuple[str, str], list[Service]] = {}
         self._order = {service.id: index for index, service in enumerate(directory.services)}
+        self._by_id = {service.id: service for service in directory.services}
         for service in directory.services:
             for topic in service.topics:
                 self._by_topic.setdefault((service.country, topic), []).append(service)
@@ -74,12 +76,33 @@ class Finder:
         if not answer.matches and need != FALLBACK_TOPIC:
             answer.fallback = True
             answer.matches = self._ranked(country, FALLBACK_TOPIC, place, county, role, minor, local)
+        if need != EMERGENCY_TOPIC:
+            answer.first = self._first(country, need, place, county, role, minor, local)
+        if answer.first is not None:
+            answer.matches = [m for m in answer.matches if m.service.id != answer.first.service.id]
         answer.matches = answer.matches[:limit]
         if urgent or need == EMERGENCY_TOPIC:
             answer.emergency = self._ranked(country, EMERGENCY_TOPIC, place, county, role, minor, local)
             if need == EMERGENCY_TOPIC:
                 answer.matches, answer.emergency = answer.emergency[:limit], []
         return answer
+
+    def _first(self, country, need, place, county, role, minor, local) -> Match | None:
+        """The first service of priority.yml's lists (minors, the need, the default) that covers the place."""
+        priority = self.directory.priority
+        keys = ([MINORS] if minor else []) + [need, DEFAULT_NEED]
+        for key in keys:
+            ids = priority.get((country, role, key))
+            if ids is None:
+                continue  # no list for this need: the next one decides
+            for service_id in ids:
+                service = self._by_id.get(service_id)
+                level = _level(service, place, county) if service else None
+                if level is not None:
+                    return Match(service, level, openness(service.opening_hours, local))
+            if key != MINORS:
+                return None  # the need's own (or the default) list decides, also when it is empty
+        return None
 
     def _ranked(self, country, topic, place, county, role, minor, local) -> list[Match]:
         matches = []

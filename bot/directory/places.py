@@ -14,6 +14,7 @@ message is little more than the name.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from anyascii import anyascii
@@ -112,7 +113,7 @@ class PlaceIndex:
         countries += [code for form, code in self._countries.items() if written_without_spaces(form) and form in folded]
         result.country = countries[0] if countries else None
         if found:
-            result.places = _prefer(found[0], country_hint or result.country)
+            result.places = _prefer(_as_spelt(found[0], text or ""), country_hint or result.country)
             if result.place:
                 result.country = result.place.country
         return result
@@ -152,6 +153,21 @@ class PlaceIndex:
             return []
         best = process.extractOne(span, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return self.names[best[0]] if best else []
+
+
+def _as_spelt(places: list[Place], text: str) -> list[Place]:
+    """Of places whose names fold alike, those written exactly so (with their diacritics): Habo is not Håbo.
+
+    Folding lets "Tromso" find Tromsø; but when "Habo" is both a name and the
+    folded form of another ("Håbo"), the exact spelling decides. Ask back only
+    when the spelling does not (the user wrote neither form exactly).
+    """
+    if len(places) < 2:
+        return places
+    lowered = unicodedata.normalize("NFC", text).lower()
+    exact = [p for p in places if any(re.search(rf"(?<!\w){re.escape(unicodedata.normalize('NFC', name).lower())}(?!\w)", lowered)
+                                      for name in (p.name, *p.aliases))]
+    return exact if exact and len(exact) < len(places) else places
 
 
 def _prefer(places: list[Place], country: str | None) -> list[Place]:

@@ -8,13 +8,14 @@ are formatted by Babel for the user's locale.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 
 from bot.directory.lookup import Answer, Match
-from bot.directory.schema import Directory, Place, Right
+from bot.directory.schema import Directory, Place, Right, Service
 from bot.i18n import phrase
 from bot.i18n.resources import service_context, text_context, topic_context, translated
 
@@ -63,7 +64,33 @@ def hours_line(match: Match, now_local: dt.datetime, language: str) -> str | Non
     return phrase(language, "hours_unknown") if match.service.web else None
 
 
+def contact_lines(service: Service, language: str) -> list[str]:
+    """How to reach a service: its numbers, else its e-mail and website."""
+    lines = []
+    if service.phones:
+        lines.append(phrase(language, "phone", numbers=format_list(list(service.phones), style="or", locale=language)))
+    if service.sms:
+        lines.append(phrase(language, "sms", numbers=format_list(list(service.sms), style="or", locale=language)))
+    if not service.phones:
+        if service.emails:
+            lines.append(phrase(language, "email", addresses=format_list(list(service.emails), style="or", locale=language)))
+        if service.web:
+            lines.append(phrase(language, "web", url=service.web))
+    return lines
+
+
+def short_card(match: Match, language: str, now_local: dt.datetime) -> str:
+    """A contact in the first screen: its name, how to reach it and whether it is open — nothing more."""
+    service = match.service
+    lines = [f"• {localised(service.names, language, service_context(service.id, 'name'))}"]
+    lines += contact_lines(service, language)
+    if match.openness.state != "unknown":
+        lines.append(hours_line(match, now_local, language))
+    return "\n".join(line for line in lines if line)
+
+
 def service_card(match: Match, language: str, now_local: dt.datetime) -> str:
+    """Everything the directory knows about a service, with where it was checked (one tap from the first screen)."""
     service = match.service
     description, in_language = translated(service.descriptions, language, service_context(service.id, "description"))
     lines = [f"• {localised(service.names, language, service_context(service.id, 'name'))}"]
@@ -88,33 +115,86 @@ def service_card(match: Match, language: str, now_local: dt.datetime) -> str:
     if service.languages:
         names = [Locale.parse(language).languages.get(code, code) for code in service.languages]
         lines.append(phrase(language, "languages", languages=format_list(names, locale=language)))
-    lines.append(phrase(language, "last_checked", date=format_date(service.last_verified, format="long", locale=language)))
+    lines.append(phrase(language, "rights_source", url=service.source,
+                        date=format_date(service.last_verified, format="long", locale=language)))
     return "\n".join(line for line in lines if line)
 
 
-def answer_text(answer: Answer, directory: Directory, language: str, now_local: dt.datetime) -> str:
-    """The whole answer to a need in a place, as one message."""
+def named_services(text: str, directory: Directory, country: str, shown: str = "") -> list[Service]:
+    """The services of ``country`` that ``text`` names (their ``known_as``) and whose contact ``shown`` lacks."""
+    named = []
+    for service in directory.services:
+        if service.country != country or not service.known_as:
+            continue
+        marks = service.phones or ((service.web,) if service.web else service.emails)
+        if any(mark in shown for mark in marks):
+            continue
+        if any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in service.known_as):
+            named.append(service)
+    return named
+
+
+def with_named_contacts(text: str, directory: Directory, country: str, language: str) -> str:
+    """``text``, followed by the contact of each service it names but does not give a number for.
+
+    "Call CMM's hotline" without CMM's number sends a person looking for it on a
+    phone someone else may check; every answer carries the contacts it names.
+    """
+    named = named_services(text, directory, country, shown=text)
+    if not named:
+        return text
+    cards = ["\n".join([f"• {localised(s.names, language, service_context(s.id, 'name'))}", *contact_lines(s, language)])
+             for s in named]
+    return "\n\n".join([text, *cards])
+
+
+def _intro(answer: Answer, directory: Directory, language: str) -> str:
+    """What the services below are: local, of the county, or of the whole country."""
     need = localised(directory.topic_labels.get(answer.need) or {"en": answer.need}, language, topic_context(answer.need))
     country = country_name(answer.country, language)
     place = place_name(answer.place or answer.county, directory)
+    if answer.fallback:
+        return phrase(language, "intro_fallback", need=need)
+    if answer.best_level == "municipality" or (answer.best_level == "county" and answer.place is None):
+        return phrase(language, "intro_local", need=need, place=place)
+    if answer.best_level == "county" and answer.county is not None:
+        return phrase(language, "intro_county", place=place, county=answer.county.name)
+    if place:
+        return phrase(language, "intro_country_for_place", place=place, country=country)
+    return phrase(language, "intro_country", need=need, country=country)
+
+
+def answer_text(answer: Answer, directory: Directory, language: str, now_local: dt.datetime) -> str:
+    """The first screen of an answer: the emergency number when urgent, the first contact, the need's best service.
+
+    Short on purpose (read on a phone someone else may check): each contact is a
+    name, a number and whether it is open now. The rest — other services, what
+    a service offers, sources — is one tap away (``more_text``, ``service_card``).
+    """
     parts: list[str] = []
     if answer.emergency:
-        parts.append(phrase(language, "intro_urgent"))
-        parts += [service_card(m, language, now_local) for m in answer.emergency[:1]]
-    if answer.fallback:
-        parts.append(phrase(language, "intro_fallback", need=need))
-    elif answer.best_level == "municipality" or (answer.best_level == "county" and answer.place is None):
-        parts.append(phrase(language, "intro_local", need=need, place=place))
-    elif answer.best_level == "county" and answer.county is not None:
-        parts.append(phrase(language, "intro_county", place=place, county=answer.county.name))
-    elif place:
-        parts.append(phrase(language, "intro_country_for_place", place=place, country=country))
-    else:
-        parts.append(phrase(language, "intro_country", need=need, country=country))
-    parts += [service_card(m, language, now_local) for m in answer.matches]
+        parts += [phrase(language, "intro_urgent"), short_card(answer.emergency[0], language, now_local)]
+    if answer.first is not None:
+        parts += [phrase(language, "intro_first"), short_card(answer.first, language, now_local)]
+    if answer.matches:
+        parts += [_intro(answer, directory, language), short_card(answer.matches[0], language, now_local)]
     if answer.place is None and answer.county is None:
         parts.append(phrase(language, "place_unknown_hint"))
     return "\n\n".join(parts)
+
+
+def more_text(answer: Answer, directory: Directory, language: str, now_local: dt.datetime) -> str:
+    """Every service found, in full, with sources: what "Other places near me" shows."""
+    parts = [_intro(answer, directory, language)] if answer.matches else []
+    parts += [service_card(m, language, now_local) for m in answer.matches]
+    if answer.first is not None:
+        parts += [phrase(language, "intro_first"), service_card(answer.first, language, now_local)]
+    return "\n\n".join(parts)
+
+
+def has_more(answer: Answer) -> bool:
+    """Whether "Other places near me" would show more than the first screen did."""
+    return len(answer.matches) > 1
 
 
 def rights_text(right: Right, language: str) -> str:

@@ -19,6 +19,8 @@ RIGHTS_INTENTS = (
     "rights_children",
 )
 RIGHTS_MAX_CHARACTERS = 700
+DEFAULT_NEED = "default"  # priority.yml: the first contact for every need without its own list
+MINORS = "minors"  # priority.yml: the first contact for a person under 18, before all others
 EXPLOITATION_FORMS = ("sexual", "labour", "begging", "criminal", "organ_removal", "forced_marriage")
 GUIDANCE_KEYS = (
     "duty_to_report", *(f"indicators_{form}" for form in EXPLOITATION_FORMS), "training",
@@ -74,6 +76,7 @@ class Service:
     source: str
     last_verified: dt.date
     origin: Origin
+    known_as: tuple[str, ...] = ()  # how texts name it ("ROSA", "socialjouren"): an answer naming it shows its contact
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class Directory:
     guidance: dict[tuple[str, str], Right] = field(default_factory=dict)  # same shape as rights
     topic_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     country_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # places/exonyms: "Норвегии"
+    # priority.yml: (country, role, need or DEFAULT_NEED or MINORS) -> service ids, first contact first
+    priority: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def place(self, country: str, code: str) -> Place | None:
         data = self.countries.get(country)

@@ -205,3 +205,10 @@ def default_store() -> DirectoryStore:
         if _default is None:
             _default = DirectoryStore().start()
         return _default
+
+
+def use_default_store(store: DirectoryStore) -> None:
+    """Make ``store`` the process-wide one (``veiviser resources show --path``: the actions read that folder)."""
+    global _default
+    with _default_lock:
+        _default = store

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from pathlib import Path
 from re import Pattern
 
 import yaml
 
-from bot.nlu.text import fold
+from bot.nlu.text import fold, letter_scripts, pattern_scripts
 
 KEYWORDS_PATH = Path(__file__).resolve().parent / "emergency_keywords"  # one file per language; README.md there
 ANY = "any"  # lone cries in every language: tried first, never calmed
@@ -73,29 +72,12 @@ def calm(folded: str, path: Path = KEYWORDS_PATH) -> bool:
     return any(pattern.search(folded) for _, pattern in patterns[CALM])
 
 
-def _scripts(text: str) -> frozenset[str]:
-    """The scripts of the letters in ``text`` (Unicode name prefix: LATIN, CYRILLIC, ARABIC, THAI, ETHIOPIC…)."""
-    return frozenset(unicodedata.name(char, "?").split(" ", 1)[0] for char in set(text) if char.isalpha())
-
-
-@functools.cache
-def _needs(pattern: Pattern[str]) -> frozenset[str]:
-    """The scripts a pattern's letters are written in: it cannot match a text with none of them.
-
-    With 18 languages the net has 600+ patterns; a Latin-script message need not
-    be tried against the Cyrillic, Arabic, Thai and Ge'ez ones. Escapes
-    (``\\b``, ``\\w``) are not letters of the pattern; a pattern with no letters
-    (digits, punctuation) is always tried.
-    """
-    return _scripts(re.sub(r"\\.", "", pattern.pattern))
-
-
 def match_emergency(text: str) -> str | None:
     """The language whose pattern matched ``text`` (and no calm mark outweighs it), or None."""
     folded = fold(text)
-    present = _scripts(folded)
+    present = letter_scripts(folded)
     for language, pattern in load_patterns():
-        needs = _needs(pattern)
+        needs = pattern_scripts(pattern)
         if needs and not needs & present:
             continue
         if pattern.search(folded):

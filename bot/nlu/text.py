@@ -85,3 +85,20 @@ def features_text(text: str) -> str:
     Thai held-out macro-F1 0.85 -> 0.89). What the classifiers read."""
     folded = fold(text)
     return _THAI.sub(lambda match: _thai_words(match.group(0)), folded) if _THAI.search(folded) else folded
+
+
+def letter_scripts(text: str) -> frozenset[str]:
+    """The scripts of the letters in ``text`` (Unicode name prefix: LATIN, CYRILLIC, ARABIC, THAI, ETHIOPIC…)."""
+    return frozenset(unicodedata.name(char, "?").split(" ", 1)[0] for char in set(text) if char.isalpha())
+
+
+@functools.cache
+def pattern_scripts(pattern: re.Pattern[str]) -> frozenset[str]:
+    """The scripts a pattern's letters are written in: it cannot match a text with none of them.
+
+    The keyword nets hold hundreds of patterns over 18 languages; a Latin-script
+    message need not be tried against the Cyrillic, Arabic, Thai and Ge'ez ones.
+    Escapes (``\\b``, ``\\w``) are not letters of the pattern; a pattern with no
+    letters (digits, punctuation) is always tried.
+    """
+    return letter_scripts(re.sub(r"\\.", "", pattern.pattern))

@@ -1,0 +1,59 @@
+"""Signs of trafficking in what people write: patterns per language (``trafficking_signs/``).
+
+A passport taken, pay withheld, a debt that grows, threats, being locked in,
+someone else keeping the money, being forced to sell sex: any of these, in any
+shipped language, brings the national trafficking line into the answer and
+offers the self-check, whatever the message's intent (issue 12). Pure Python,
+like the emergency keywords, and never cached by message text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from re import Pattern
+
+import yaml
+
+from bot.nlu.text import fold, letter_scripts, pattern_scripts
+
+SIGNS_PATH = Path(__file__).resolve().parent / "trafficking_signs"  # one file per language; README.md there
+SIGNS = ("documents_taken", "pay_withheld", "debt", "threats", "confined", "money_taken", "forced_sex")
+TEST_SECTIONS = ("examples", "near_misses")  # read by tests/test_signs.py, not by the matcher
+
+
+@functools.cache
+def load_signs(folder: Path = SIGNS_PATH) -> tuple[tuple[str, str, Pattern[str]], ...]:
+    """(language, sign, compiled pattern) of every file; a bad file or pattern fails loudly with its place."""
+    patterns = []
+    for path in sorted(folder.glob("*.yml")):
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle) or {}
+        if not isinstance(raw, dict):
+            raise ValueError(f"{path}: not a mapping of signs")
+        unknown = set(raw) - set(SIGNS) - set(TEST_SECTIONS)
+        if unknown:
+            raise ValueError(f"{path}: unknown section(s) {sorted(unknown)}; use {', '.join(SIGNS)}")
+        for sign in SIGNS:
+            for index, pattern in enumerate(raw.get(sign) or []):
+                try:
+                    patterns.append((path.stem, sign, re.compile(pattern)))
+                except (re.error, TypeError) as error:
+                    raise ValueError(f"{path}: {sign}[{index}]: {error}") from error
+    return tuple(patterns)
+
+
+def find_signs(text: str, folder: Path = SIGNS_PATH) -> list[str]:
+    """The signs ``text`` shows, in the order of ``SIGNS``."""
+    folded = fold(text)
+    present = letter_scripts(folded)
+    found = set()
+    for _, sign, pattern in load_signs(folder):
+        if sign in found:
+            continue
+        needs = pattern_scripts(pattern)
+        if needs and not needs & present:
+            continue
+        if pattern.search(folded):
+            found.add(sign)
+    return [sign for sign in SIGNS if sign in found]
