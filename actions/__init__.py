@@ -3,7 +3,8 @@
 The action server imports this package (``python -m rasa_sdk --actions actions``);
 every action class is registered by being imported here.
 
-- ``help``: answers from the help directory (needs, rights) and the place they depend on
+- ``help``: answers from the help directory (needs, rights) and the place they depend on;
+  also what a message asks besides an emergency, a place or a role
 - ``guided``: the results of the self-check and of the routing form for professionals
 - ``location``: recognising and asking for the user's place
 - ``details``: what the buttons under an answer show (other places, rights, the first contact in full)
@@ -12,12 +13,19 @@ every action class is registered by being imported here.
 """
 from actions.details import ActionShowMore
 from actions.guided import ASK_ACTIONS, ActionSelfCheckResult, ActionStaffRoutingResult
-from actions.help import ActionAnswerNeed, ActionSetLocation, ActionSkipLocation
+from actions.help import (
+    ActionAfterEmergency,
+    ActionAnswerNeed,
+    ActionPlaceOrFallback,
+    ActionRoleStaff,
+    ActionSetLocation,
+    ActionSkipLocation,
+)
 
 __all__ = [
     "ASK_ACTIONS",
-    "ActionAnswerNeed", "ActionSelfCheckResult", "ActionSetLocation", "ActionShowMore", "ActionSkipLocation",
-    "ActionStaffRoutingResult",
+    "ActionAfterEmergency", "ActionAnswerNeed", "ActionPlaceOrFallback", "ActionRoleStaff", "ActionSelfCheckResult",
+    "ActionSetLocation", "ActionShowMore", "ActionSkipLocation", "ActionStaffRoutingResult",
 ]
 
 

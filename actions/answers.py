@@ -9,10 +9,21 @@ from bot.contract import intent_payload
 from bot.directory import Snapshot
 from bot.directory.hours import local_now
 from bot.directory.lookup import Answer
-from bot.directory.present import answer_text, has_more, more_text, rights_text, service_card, with_named_contacts
+from bot.directory.present import (
+    answer_text,
+    has_more,
+    more_text,
+    rights_text,
+    service_card,
+    with_named_contacts,
+)
 from bot.i18n import phrase
 
-OFFERS = {"self_check": ("offer_self_check", "button_self_check"), "staff_steps": ("offer_staff_steps", "button_staff_steps")}
+# offer -> (the question under the answer or None, the button, the intent the button sends)
+OFFERS = {
+    "self_check": (None, "button_self_check", "self_check_start"),  # the button is the offer: the first screen stays short
+    "staff_steps": ("offer_staff_steps", "button_staff_steps", "staff_steps"),
+}
 
 
 def find(snapshot: Snapshot, country: str, need: str, municipality: str | None, role: str, minor: bool,
@@ -61,7 +72,8 @@ def detail_buttons(language: str, spec: Need, answer: Answer, snapshot: Snapshot
     """What is one tap away from the first screen; an offered guided conversation comes first."""
     buttons = []
     if offer in OFFERS:
-        buttons.append({"title": phrase(language, OFFERS[offer][1]), "payload": intent_payload(offer)})
+        _, button, intent = OFFERS[offer]
+        buttons.append({"title": phrase(language, button), "payload": intent_payload(intent)})
     if not spec.show_first and detail_texts(snapshot, language, answer.country, spec):
         key = "button_more_rights" if spec.rights else "button_more_guidance"
         buttons.append({"title": phrase(language, key), "payload": intent_payload("show_more", detail="rights")})
@@ -73,4 +85,5 @@ def detail_buttons(language: str, spec: Need, answer: Answer, snapshot: Snapshot
 
 
 def offer_text(language: str, offer: str | None) -> str | None:
-    return phrase(language, OFFERS[offer][0]) if offer in OFFERS else None
+    key = OFFERS[offer][0] if offer in OFFERS else None
+    return phrase(language, key) if key else None

@@ -81,3 +81,23 @@ def entity(tracker: Tracker, name: str) -> str | None:
         if isinstance(found, dict) and found.get("entity") == name and valid_entity(name, found.get("value")):
             return found["value"]
     return None
+
+
+def next_intent(tracker: Tracker, skip: frozenset[str] | set[str], minimum: float = 0.1) -> str | None:
+    """The classifier's best intent that the directory answers, other than ``skip``, if it has some weight.
+
+    A message is often two things at once: an emergency and a question, or a
+    place and a question ("where can I report my employer? Ålesund").
+    """
+    for ranked in (tracker.latest_message or {}).get("intent_ranking") or []:
+        name = ranked.get("name")
+        if name not in skip and name in needs() and (ranked.get("confidence") or 0) >= minimum:
+            return name
+    return None
+
+
+def minor(tracker: Tracker) -> bool:
+    """Whether the person (or the one they write about) is under 18: said now or earlier in the conversation."""
+    return bool(tracker.get_slot("minor")) or any(
+        isinstance(found, dict) and found.get("entity") == "age_group" and found.get("value") == "minor"
+        for found in (tracker.latest_message or {}).get("entities") or [])

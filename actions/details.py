@@ -37,7 +37,7 @@ class ActionShowMore(Action):
             texts = detail_texts(snapshot, language, country, spec)
         else:
             found = find(snapshot, country, spec.need, context.slot(tracker, "municipality"),
-                         context.role(tracker, spec.role), spec.minor)
+                         context.role(tracker, spec.role), spec.minor or context.minor(tracker))
             text = more_answer(snapshot, language, found) if detail == "places" else call_answer(snapshot, language, found)
             texts = [text] if text else []
         for text in texts or [phrase(language, "detail_gone")]:

@@ -36,7 +36,8 @@ def locate(tracker: Tracker, snapshot: Snapshot) -> Location:
     code = context.entity(tracker, "municipality")
     if code and country and snapshot.directory.place(country, code):
         return Location(country, code, [], [SlotSet("country", country), SlotSet("municipality", code)])
-    recognition = snapshot.places.recognise(context.text(tracker), country_hint=country)
+    expecting = bool(tracker.get_slot("pending_intent"))  # the assistant just asked where
+    recognition = snapshot.places.recognise(context.text(tracker), country_hint=country, expecting=expecting)
     if recognition.ambiguous:
         return Location(country, None, recognition.places, [])
     if recognition.place is not None:

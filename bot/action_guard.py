@@ -23,15 +23,19 @@ from typing import Any
 logger = logging.getLogger(__name__)
 ACTION_TIMEOUT = float(os.environ.get("VEIVISER_ACTION_TIMEOUT", "4"))
 NOTICE = ("utter_action_failed", "utter_emergency")
+# The action after the emergency numbers: a turn's messages reach the user together, so a slow
+# action would hold the numbers back; it gets a short time, and on failure the usual follow-up.
+NOTICES = {"action_after_emergency": ("utter_emergency_followup",)}
+TIMEOUTS = {"action_after_emergency": float(os.environ.get("VEIVISER_AFTER_EMERGENCY_TIMEOUT", "0.75"))}
 RASA_VERSION = "3.6.21"
 
 
-async def notice(nlg: Any, tracker: Any, output_channel: Any) -> list[Any]:
+async def notice(nlg: Any, tracker: Any, output_channel: Any, action: str = "") -> list[Any]:
     """The BotUttered events of the notice, rendered by the NLG in the user's language."""
     from rasa.core.actions.action import create_bot_utterance
 
     events = []
-    for name in NOTICE:
+    for name in NOTICES.get(action, NOTICE):
         rendered = await nlg.generate(name, tracker, output_channel.name())
         if rendered:
             events.append(create_bot_utterance(rendered))
@@ -43,14 +47,15 @@ def guarded(run: Any) -> Any:
 
     async def run_guarded(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list[Any]:
         try:
-            return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain), ACTION_TIMEOUT)
+            return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain),
+                                          TIMEOUTS.get(self.name(), ACTION_TIMEOUT))
         except ActionExecutionRejection:
             raise
         except Exception as error:  # noqa: BLE001 - any failure: a notice instead of silence
             cause = error.__cause__ or error
             logger.error("Custom action %s failed (%s); the user got the notice and the emergency numbers.",
                          self.name(), type(cause).__name__)
-            return await notice(nlg, tracker, output_channel)
+            return await notice(nlg, tracker, output_channel, self.name())
 
     run_guarded.__wrapped__ = run
     return run_guarded

@@ -96,7 +96,7 @@ def score(directory: Directory, conversations: Sequence[Conversation], replies: 
     report = RoutingReport(conversations=len(conversations))
     reached = within = 0
     lengths = []
-    for conversation, turn_replies in zip(conversations, replies):
+    for conversation, turn_replies in zip(conversations, replies, strict=True):
         lengths += [len(reply) for reply in turn_replies]
         marks = [mark for service in conversation.expect for mark in contact_marks(directory, service)]
         position = first_position(turn_replies[-1] if turn_replies else "", marks)

@@ -129,10 +129,10 @@ async def test_signs_in_the_message_offer_the_self_check(sdk_tracker, run_action
                           entities=signs, slots={"language": "nb"})
     messages, _ = await run_action(ActionAnswerNeed(), tracker)
     assert ROSA in messages[-1]["text"]
-    assert "/self_check" in [b["payload"] for b in messages[-1]["buttons"]]
+    assert "/self_check_start" in [b["payload"] for b in messages[-1]["buttons"]]
     without = sdk_tracker("jeg er i Hattfjelldal og lurer på lønn", "rights_wages", slots={"language": "nb"})
     messages, _ = await run_action(ActionAnswerNeed(), without)
-    assert "/self_check" not in [b["payload"] for b in messages[-1]["buttons"]]
+    assert "/self_check_start" not in [b["payload"] for b in messages[-1]["buttons"]]
 
 
 async def test_a_child_gets_the_childrens_line_first(sdk_tracker, run_action):

@@ -119,3 +119,13 @@ def test_a_script_no_shipped_language_uses_gives_no_language():
     if "ti" in load_config().shipped:
         pytest.skip("Tigrinya is shipped")
     assert detect("ሓገዝ ሓገዝ ሓገዝ ሓገዝ ሓገዝ ሓገዝ") is None
+
+
+def test_between_close_languages_the_conversations_language_stays():
+    """Norwegian, Danish and Swedish read as one another in short texts (bot/languages.yml: close)."""
+    first = resolve_language(current="en", chosen=False, metadata={"language_code": "nb"}, text=LONG_SV)
+    assert first.language == "nb"  # the app says Norwegian: a Norwegian text read as Swedish stays Norwegian
+    later = resolve_language(current="da", chosen=False, text=LONG_SV, first_message=False)
+    assert later.language == "da"
+    english = resolve_language(current="en", chosen=False, metadata={"language_code": "en"}, text=LONG_SV)
+    assert english.language == "sv", "other languages: the text still wins"

@@ -36,6 +36,8 @@ PREPOSITIONS = frozenset(
     "في من الى إلى قرب عند fi f"  # Arabic (and Arabizi): "في مالمو", "ana f malmo"
     .split()
 )
+# Words that make the country after them a country of origin ("fra Danmark", "from Romania").
+ORIGIN = frozenset("fra fran fraan fraa from z ze din из с від з от desde depuis".split())
 # Arabic writes some prepositions and the article as part of the word ("بأوسلو", "لأوسلو", "والسويد").
 _ARABIC_PREFIXES = ("وب", "ول", "وال", "بال", "لل", "ال", "ب", "ل", "و", "ف")
 SHORT_MESSAGE = 3  # tokens: "Moss", "i Moss", "bor i Moss"
@@ -85,33 +87,48 @@ class PlaceIndex:
         self._unspaced = sorted((k for k in self.names if written_without_spaces(k)), key=len, reverse=True)
         self._countries = {_key(form): code for code, forms in directory.country_aliases.items() for form in forms}
 
-    def recognise(self, text: str, country_hint: str | None = None) -> Recognition:
+    def recognise(self, text: str, country_hint: str | None = None, expecting: bool = False) -> Recognition:
+        """What ``text`` says about where the writer is; ``expecting``: it answers "where are you?"
+
+        Then every word may be a place ("Hitra. I work in the fish factory"),
+        as in a message that is little more than a name.
+        """
         tokens = _WORD.findall(fold(text or "").replace("-", " "))
         result = Recognition()
         if not tokens:
             return result
         found: list[list[Place]] = self._inside(fold(text or ""))
-        short = len(tokens) <= SHORT_MESSAGE
+        near: list[list[Place]] = []  # fuzzy or transliterated: count only when no name is exact ("i mange" is not Ånge)
+        short = expecting or len(tokens) <= SHORT_MESSAGE
+        spelt = set(_WORD.findall(unicodedata.normalize("NFC", text or "").lower()))  # as written, diacritics kept
         i = 0
         while i < len(tokens):
             for n in range(min(self._longest, len(tokens) - i), 0, -1):
                 span = " ".join(tokens[i:i + n])
                 after_preposition = i > 0 and tokens[i - 1] in PREPOSITIONS
-                places = (self._exact(span) or self._fuzzy(span, after_preposition or short)
+                exact = self._exact(span)
+                places = (exact or self._fuzzy(span, after_preposition or short)
                           or self._transliterated(span, after_preposition or short))
-                if places and (n > 1 or after_preposition or short or len(span) >= SAFE_LENGTH):
-                    found.append(places)
+                # a short name written with its own letters ("malmö", "Ørsta") is no ordinary word
+                own_letters = bool(exact) and any(not p.name.isascii() and p.name.lower() in spelt for p in exact)
+                if places and (n > 1 or after_preposition or short or own_letters or len(span) >= SAFE_LENGTH):
+                    (found if exact else near).append(places)
                     i += n
                     break
             else:
                 i += 1
-        countries = [code for _, _, code in find_names(text or "", country_names(), stems=True)]
+        folded_text = fold(text or "")
+        named = [(code, folded_text[:start].split()[-1:]) for start, _, code in find_names(text or "", country_names(), stems=True)]
+        # "I am from Denmark but work somewhere in Norway": a country one comes from is not where one is
+        countries = [code for code, before in named if not (before and before[0] in ORIGIN)]
+        countries += [code for code, before in named if before and before[0] in ORIGIN]
         countries += [self._countries[t] for t in tokens if t in self._countries]
         countries += [self._countries[t[len(p):]] for t in tokens for p in _ARABIC_PREFIXES
                       if "\u0600" <= t[:1] <= "\u06ff" and t.startswith(p) and t[len(p):] in self._countries]
         folded = fold(text or "")
         countries += [code for form, code in self._countries.items() if written_without_spaces(form) and form in folded]
         result.country = countries[0] if countries else None
+        found += near
         if found:
             result.places = _prefer(_as_spelt(found[0], text or ""), country_hint or result.country)
             if result.place:

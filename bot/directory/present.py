@@ -149,7 +149,7 @@ def with_named_contacts(text: str, directory: Directory, country: str, language:
 
 
 def _intro(answer: Answer, directory: Directory, language: str) -> str:
-    """What the services below are: local, of the county, or of the whole country."""
+    """What the services below are: local, of the county, or of the whole country (naming the user's place)."""
     need = localised(directory.topic_labels.get(answer.need) or {"en": answer.need}, language, topic_context(answer.need))
     country = country_name(answer.country, language)
     place = place_name(answer.place or answer.county, directory)

@@ -2,7 +2,10 @@
 
 1. an explicit choice by the user (sticky: it wins in every later turn);
 2. what the text shows: its script and statistical detection when reliable,
-   with the language of a matched emergency pattern as a hint;
+   with the language of a matched emergency pattern as a hint — except
+   between languages detection confuses (``close`` in bot/languages.yml:
+   Norwegian, Danish, Swedish), where the conversation's language stays (in
+   the first message, the app's);
 3. in the first message of a conversation, the client's language code
    (``metadata.language_code``), negotiated: only a hint, because it is the
    app's interface language (often English for the people we serve);
@@ -44,9 +47,13 @@ def resolve_language(
     if chosen and current in config.shipped:
         return Resolution(current, True)
     detected = detect(text, hint)
-    if detected:
-        return Resolution(detected, False)
     from_client = negotiate((metadata or {}).get(METADATA_KEY)) if first_message or current not in config.shipped else None
+    if detected:
+        # Norwegian, Danish and Swedish are read as one another: the conversation's (first: the app's) language wins
+        before = from_client if first_message else current
+        if before and before != detected and config.are_close(before, detected):
+            return Resolution(before, False)
+        return Resolution(detected, False)
     if from_client:
         return Resolution(from_client, False)
     if current in config.shipped:

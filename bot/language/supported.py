@@ -22,6 +22,10 @@ class LanguageConfig:
     must_have: dict[str, tuple[str, ...]]
     safety_responses: tuple[str, ...]
     safety_intents: tuple[str, ...]
+    close: tuple[frozenset[str], ...] = ()  # languages detection confuses in short texts (nb, da, sv)
+
+    def are_close(self, first: str, second: str) -> bool:
+        return any(first in group and second in group for group in self.close)
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -51,6 +55,7 @@ def load_config(path: Path = CONFIG_PATH) -> LanguageConfig:
         must_have={tier: tuple(items) for tier, items in (raw.get("must_have") or {}).items()},
         safety_responses=tuple(raw.get("safety_responses") or ()),
         safety_intents=tuple(raw.get("safety_intents") or ()),
+        close=tuple(frozenset(group) for group in raw.get("close") or ()),
     )
     unknown = set(config.shipped) - set(config.all)
     if unknown or config.default not in config.shipped:
