@@ -1,7 +1,9 @@
 """``veiviser resources``: check the help directory and see what the assistant answers.
 
 ``validate [PATH]`` prints every problem as file:line:column and exits 1 on
-errors. ``show PLACE [--need NEED] [--lang L] [--staff]`` prints the answer the
+errors. ``coverage`` shows, per country and county, how near the help for
+shelter, health, children and a helpline is, and writes reports/coverage.json
+and a heat map. ``show PLACE [--need NEED] [--lang L] [--staff]`` prints the answer the
 assistant gives to that need in that place: the conversation's own rule steps,
 run with the real actions on a built tracker.
 """
@@ -49,6 +51,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.add_argument("--staff", action="store_true", help="answer as to a professional")
     show.add_argument("--path", default=str(RESOURCES))
     show.set_defaults(run=run_show)
+    coverage = sub.add_parser("coverage", help="how near the help is, per county and need; where data is thin")
+    coverage.add_argument("--path", default=str(RESOURCES))
+    coverage.add_argument("--out", default=str(paths.REPORTS), help="folder for coverage.json and coverage.png")
+    coverage.add_argument("--counties", action="store_true", help="also print the table per county")
+    coverage.set_defaults(run=run_coverage)
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -66,6 +73,31 @@ def run_validate(args: argparse.Namespace) -> int:
         f"{len(errors)} errors, {warnings} warnings"
     )
     return 1 if errors else 0
+
+
+def run_coverage(args: argparse.Namespace) -> int:
+    """Print the coverage per country (and county), write reports/coverage.json and the heat map."""
+    import datetime as dt
+    import json
+
+    from bot.directory import load_directory
+    from bot.directory.coverage import format_counties, format_summary, heat_map, measure
+
+    root = Path(args.path)
+    directory, problems = load_directory(root)
+    if any(p.level == "error" for p in problems):
+        sys.exit("the directory has errors: run `veiviser resources validate` first")
+    coverage = measure(directory, dt.date.today(), root / "wanted.yml")
+    print("Municipalities by the nearest help with a phone (local / county / national only / none)")
+    print(format_summary(coverage))
+    if args.counties:
+        print(format_counties(coverage))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "coverage.json").write_text(json.dumps(coverage.as_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    heat_map(coverage, out / "coverage.png")
+    print(f"written to {out / 'coverage.json'} and {out / 'coverage.png'}")
+    return 0
 
 
 def _place(snapshot, text: str):
