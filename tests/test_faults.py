@@ -119,3 +119,18 @@ def test_restarts_back_off_after_quick_failures():
     assert backoff.delay == 30.0, "never more than 30 s"
     backoff.restarted(1000.0)
     assert backoff.delay == 0.0, "healthy for a minute: back to at once"
+
+
+def test_a_client_that_stops_waiting_does_not_cut_a_turn_in_half(stack):
+    """The gateway gives up on a hung Rasa after a few seconds; the turn must still run to its end,
+    or the conversation keeps a message without its answer and the next emergency lacks the numbers."""
+    sender = uuid.uuid4().hex
+    with httpx.Client() as client:
+        assert emergency_first(send(client, stack.webhook, sender, HELP_NOW, "en"))
+        os.killpg(stack.rasa_process.pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(httpx.ReadTimeout):
+                client.post(stack.webhook, json={"sender": sender, "message": HELP_NOW}, timeout=1)
+        finally:
+            os.killpg(stack.rasa_process.pid, signal.SIGCONT)
+        assert emergency_first(send(client, stack.webhook, sender, HELP_NOW, "en"))

@@ -16,10 +16,13 @@ of messages). What it adds, each a promise of README "Reliability":
   only when the client marks it as a payload (``bot.contract.PAYLOAD_FLAG``)
   *and* it names an intent of the domain with valid entity values; any other
   text is words ("/hjelp" -> "hjelp"), whatever it starts with;
+- a turn runs to its end even when the client stops waiting, so the
+  conversation never keeps a message without its answer;
 - when handling fails, the log says what failed, never what was written.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import unicodedata
@@ -130,8 +133,11 @@ class RestInput(InputChannel):
                 return response.json({"error": str(error)}, status=400)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=metadata))
+                # shielded: a client that gives up (the gateway after its time limit) must not cut a
+                # turn in half — the conversation would keep a message without its answer, and the
+                # next emergency would be answered without the numbers
+                await asyncio.shield(on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
+                                                                metadata=metadata)))
             except Exception as error:  # noqa: BLE001 - answer what was collected; log no text
                 logger.error("Handling a message failed: %s", type(error).__name__)
             return response.json([_readable(message) for message in collector.messages])

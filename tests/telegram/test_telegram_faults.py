@@ -80,9 +80,19 @@ def assert_private(output: str) -> None:
         assert value not in output, "no text, id or username in the gateway's log"
 
 
+async def settled(telegram, chat_id: int, quiet: float = 0.4) -> int:
+    """The number of texts in the chat once no more arrive (a turn may send two messages: the emergency
+    numbers, then the rest of the answer with its buttons; a late turn after SIGCONT, too)."""
+    count = -1
+    while count != len(telegram.texts(chat_id)):
+        count = len(telegram.texts(chat_id))
+        await asyncio.sleep(quiet)
+    return count
+
+
 async def ask(telegram, chat_id: int, text: str, language: str, timeout: float = 10.0) -> tuple[str, float]:
     """Say ``text`` in a private chat; the first message of the answer and the seconds it took."""
-    before = len(telegram.texts(chat_id))
+    before = await settled(telegram, chat_id)
     started = time.monotonic()
     telegram.say(chat_id, text, language_code=language)
     reply = await next_text(telegram, chat_id, before + 1, timeout)
