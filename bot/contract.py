@@ -24,6 +24,9 @@ LANGUAGE_CODE = "language_code"
 FORGET_PAYLOAD = "/forget_me"  # erases the conversation; Rasa answers with custom {"erase_chat": true}
 
 COUNTRIES = ("NO", "DK", "SE")
+# Intents the classifier never predicts: only the assistant's buttons send them (or, for
+# trafficking_signs, bot.nlu.signs_extractor sets it); they have no training examples.
+UNTRAINED_INTENTS = ("show_more", "self_check_start", "staff_steps", "trafficking_signs")
 DETAILS = ("places", "rights", "call")  # what a detail button shows (actions/details.py)
 EXPLOITATION_FORMS = ("sexual", "labour", "begging", "criminal", "organ_removal", "forced_marriage", "unknown")
 _MUNICIPALITY_CODE = re.compile(r"\d{2,4}")  # a municipality (4 digits) or county/region code (2)

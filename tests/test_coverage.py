@@ -46,3 +46,22 @@ def test_a_local_service_with_a_phone_makes_its_municipality_local(tmp_path):
     finnmark = next(c for c in coverage.counties if c.country == "NO" and c.code == "56")
     assert finnmark.needs["shelter"]["local"] == 1
     assert coverage.stale["NO"] >= 1, "a record checked in 2020 is stale"
+
+
+def test_every_municipality_gets_a_phone_number_for_shelter_health_children_and_help():
+    """Issue 13: no answer for these needs without a number to call, in any of the 745 municipalities."""
+    from actions.answers import find, need_answer
+    from bot import paths
+    from bot.directory import DirectoryStore
+
+    snapshot = DirectoryStore(paths.ROOT / "resources").snapshot
+    without = []
+    for country in snapshot.directory.countries.values():
+        for code in country.municipalities:
+            for need in ("shelter", "health", "child_protection", "helpline"):
+                found = find(snapshot, country.code, need, code, "victims", minor=need == "child_protection")
+                text = need_answer(snapshot, "en", found)
+                shown = ([found.first] if found.first else []) + found.matches[:1] + found.emergency[:1]
+                if not any(phone in text for match in shown for phone in match.service.phones):
+                    without.append((country.code, code, need))
+    assert not without, without[:10]

@@ -65,7 +65,8 @@ def test_priority_decides_the_first_contact(snapshot):
     assert finder.find("DK", "legal_aid", "0851").first.service.id == "dk-cmm"
     assert finder.find("SE", "staff_guidance", "0180", role="staff").first.service.id == "se-rk-stockholm-vuxna"
     assert finder.find("SE", "staff_guidance", "2584", role="staff").first.service.id == "se-nspm-stodtelefon"  # Kiruna
-    assert finder.find("SE", "shelter", "0180").first is None  # no national line for all victims yet
+    assert finder.find("SE", "shelter", "0180").first.service.id == "se-safe-havens"  # any form, any gender
+    assert finder.find("SE", "shelter", "0180", minor=True).first.service.id == "se-bris"
     assert finder.find("NO", "emergency", "0301").first is None  # 112 leads an emergency, nothing else
 
 

@@ -55,7 +55,10 @@ def test_domain_has_every_catalogue_intent(domain):
 def test_every_intent_trained_in_every_language(language, training, domain):
     from rasa.shared.core.constants import DEFAULT_INTENTS
 
-    ours = set(domain.intents) - set(DEFAULT_INTENTS)  # the catalogue's and our own (skip_location, unsure, …)
+    from bot.contract import UNTRAINED_INTENTS
+
+    # the catalogue's and our own (skip_location, unsure, …), but not those only buttons or components send
+    ours = set(domain.intents) - set(DEFAULT_INTENTS) - set(UNTRAINED_INTENTS)
     wanted = (catalogue_intents() or set()) | ours
     tier = CONFIG.tier(language)
     if tier == "tier2":  # everything but the answers for professionals

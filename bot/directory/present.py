@@ -165,7 +165,7 @@ def _intro(answer: Answer, directory: Directory, language: str) -> str:
 
 
 def answer_text(answer: Answer, directory: Directory, language: str, now_local: dt.datetime) -> str:
-    """The first screen of an answer: the emergency number when urgent, the first contact, the need's best service.
+    """The first screen of an answer: the emergency number when urgent, the first contact, the need's best local service.
 
     Short on purpose (read on a phone someone else may check): each contact is a
     name, a number and whether it is open now. The rest — other services, what
@@ -176,8 +176,8 @@ def answer_text(answer: Answer, directory: Directory, language: str, now_local: 
         parts += [phrase(language, "intro_urgent"), short_card(answer.emergency[0], language, now_local)]
     if answer.first is not None:
         parts += [phrase(language, "intro_first"), short_card(answer.first, language, now_local)]
-    if answer.matches:
-        parts += [_intro(answer, directory, language), short_card(answer.matches[0], language, now_local)]
+    for match in first_screen_matches(answer):
+        parts += [_intro(answer, directory, language), short_card(match, language, now_local)]
     if answer.place is None and answer.county is None:
         parts.append(phrase(language, "place_unknown_hint"))
     return "\n\n".join(parts)
@@ -192,9 +192,22 @@ def more_text(answer: Answer, directory: Directory, language: str, now_local: dt
     return "\n\n".join(parts)
 
 
+def first_screen_matches(answer: Answer) -> list[Match]:
+    """The need's own service in the first screen: the best one — unless no place is known, it is only
+    another national service and the first contact offers this help itself (then it is a tap away,
+    "Other places near me"). With a place, the answer always says what there is for it."""
+    if not answer.matches:
+        return []
+    first = answer.first
+    if (first is not None and answer.place is None and answer.county is None
+            and answer.matches[0].level == "country" and answer.need in first.service.topics):
+        return []
+    return answer.matches[:1]
+
+
 def has_more(answer: Answer) -> bool:
     """Whether "Other places near me" would show more than the first screen did."""
-    return len(answer.matches) > 1
+    return len(answer.matches) > len(first_screen_matches(answer))
 
 
 def rights_text(right: Right, language: str) -> str:
