@@ -74,7 +74,7 @@ def detail_buttons(language: str, spec: Need, answer: Answer, snapshot: Snapshot
     if offer in OFFERS:
         _, button, intent = OFFERS[offer]
         buttons.append({"title": phrase(language, button), "payload": intent_payload(intent)})
-    if not spec.show_first and detail_texts(snapshot, language, answer.country, spec):
+    if detail_texts(snapshot, language, answer.country, spec):
         key = "button_more_rights" if spec.rights else "button_more_guidance"
         buttons.append({"title": phrase(language, key), "payload": intent_payload("show_more", detail="rights")})
     if has_more(answer):

@@ -20,9 +20,8 @@ class Need:
     need: str
     place: str  # "municipality" or "country"
     minor: bool = False
-    rights: str | None = None  # the rights text shown first
+    rights: str | None = None  # the rights text behind "More about my rights"
     guidance: tuple[str, ...] = ()  # guidance texts (resources/guidance)
-    show_first: bool = False  # the rights and guidance texts in the answer itself, not behind a button
     role: str | None = None  # who asks, when the intent says it
     offer: str | None = None  # a guided conversation offered under the answer
 
@@ -34,7 +33,7 @@ def needs() -> dict[str, Need]:
     return {
         intent: Need(intent, spec["need"], spec["place"], bool(spec.get("minor")),
                      spec.get("rights") or (intent if intent.startswith("rights_") else None),
-                     tuple(spec.get("guidance") or ()), spec.get("show") == "first", spec.get("role"),
+                     tuple(spec.get("guidance") or ()), spec.get("role"),
                      spec.get("offer"))
         for intent, spec in raw.items()
     }

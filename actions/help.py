@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.answers import detail_buttons, detail_texts, find, need_answer, offer_text
+from actions.answers import detail_buttons, find, need_answer, offer_text
 from actions.context import Need
 from actions.guided import RESULTS, Extras, in_danger
 from actions.location import ask_country, ask_place, ask_which, describe, locate
@@ -68,9 +68,6 @@ def answer(
     extras = RESULTS[intent](tracker, language, snapshot, location.country) if intent in RESULTS and not again else Extras()
     for message in extras.messages:
         dispatcher.utter_message(**message)
-    if spec.show_first and not again:
-        for text in detail_texts(snapshot, language, location.country, spec):
-            dispatcher.utter_message(text=text)
     minor = spec.minor or extras.minor or context.minor(tracker)
     found = find(snapshot, location.country, extras.need or spec.need, location.municipality, role, minor, extras.urgent)
     offered = offer(spec, role, context.signs(tracker))
