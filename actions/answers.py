@@ -43,7 +43,7 @@ def need_answer(snapshot: Snapshot, language: str, answer: Answer, now: dt.datet
 def more_answer(snapshot: Snapshot, language: str, answer: Answer, now: dt.datetime | None = None) -> str:
     """Every service found, in full, with where each was checked."""
     text = more_text(answer, snapshot.directory, language, _now(snapshot, answer.country, now))
-    return with_named_contacts(text, snapshot.directory, answer.country, language)
+    return with_named_contacts(text, snapshot.directory, answer.country, language, answer.place, answer.county)
 
 
 def call_answer(snapshot: Snapshot, language: str, answer: Answer, now: dt.datetime | None = None) -> str | None:
@@ -52,11 +52,12 @@ def call_answer(snapshot: Snapshot, language: str, answer: Answer, now: dt.datet
     if match is None:
         return None
     return with_named_contacts(service_card(match, language, _now(snapshot, answer.country, now)),
-                               snapshot.directory, answer.country, language)
+                               snapshot.directory, answer.country, language, answer.place, answer.county)
 
 
-def detail_texts(snapshot: Snapshot, language: str, country: str, spec: Need) -> list[str]:
-    """The need's rights and guidance texts for the country, each with its legal basis and source."""
+def detail_texts(snapshot: Snapshot, language: str, country: str, spec: Need, municipality: str | None = None) -> list[str]:
+    """The need's rights and guidance texts for the country, each with its legal basis and source,
+    and the contact of every service they name (the nearest to ``municipality``)."""
     texts = []
     right = snapshot.directory.rights.get((country, spec.rights)) if spec.rights else None
     if right:
@@ -65,7 +66,11 @@ def detail_texts(snapshot: Snapshot, language: str, country: str, spec: Need) ->
         guidance = snapshot.directory.guidance.get((country, key))
         if guidance:
             texts.append(rights_text(guidance, language))
-    return [with_named_contacts(text, snapshot.directory, country, language) for text in texts]
+    place = snapshot.directory.place(country, municipality) if municipality else None
+    county = snapshot.directory.countries[country].counties.get(place.county or "") if place else None
+    if place is not None and place.kind == "county":
+        place, county = None, place
+    return [with_named_contacts(text, snapshot.directory, country, language, place, county) for text in texts]
 
 
 def detail_buttons(language: str, spec: Need, answer: Answer, snapshot: Snapshot, offer: str | None) -> list[dict[str, Any]]:

@@ -34,7 +34,7 @@ class ActionShowMore(Action):
             return []
         snapshot = default_store().snapshot
         if detail == "rights":
-            texts = detail_texts(snapshot, language, country, spec)
+            texts = detail_texts(snapshot, language, country, spec, context.slot(tracker, "municipality"))
         else:
             found = find(snapshot, country, spec.need, context.slot(tracker, "municipality"),
                          context.role(tracker, spec.role), spec.minor or context.minor(tracker))

@@ -166,3 +166,18 @@ def test_an_exact_name_wins_over_a_folded_match(snapshot, text, name):
 
 def test_two_places_written_alike_are_still_asked_about(snapshot):
     assert snapshot.places.recognise("i Herøy").ambiguous
+
+
+def test_a_named_service_is_the_one_nearest_to_the_person(snapshot):
+    """"socialjouren" in a text: Örebro's own line in Örebro, the national entry in a town without one."""
+    from bot.directory.present import with_named_contacts
+
+    directory = snapshot.directory
+    orebro = directory.place("SE", "1880")
+    county = directory.countries["SE"].counties[orebro.county]
+    text = "Kontakta socialjouren."
+    assert "019-21 41 05" in with_named_contacts(text, directory, "SE", "sv", orebro, county)
+    kiruna = directory.place("SE", "2584")
+    elsewhere = with_named_contacts(text, directory, "SE", "sv", kiruna,
+                                    directory.countries["SE"].counties[kiruna.county])
+    assert "019-21 41 05" not in elsewhere and elsewhere.count("•") == 1

@@ -97,7 +97,7 @@ class Finder:
                 continue  # no list for this need: the next one decides
             for service_id in ids:
                 service = self._by_id.get(service_id)
-                level = _level(service, place, county) if service else None
+                level = level_for(service, place, county) if service else None
                 if level is not None:
                     return Match(service, level, openness(service.opening_hours, local))
             if key != MINORS:
@@ -107,7 +107,7 @@ class Finder:
     def _ranked(self, country, topic, place, county, role, minor, local) -> list[Match]:
         matches = []
         for service in self._by_topic.get((country, topic), ()):
-            level = _level(service, place, county)
+            level = level_for(service, place, county)
             if level is not None:
                 matches.append(Match(service, level, openness(service.opening_hours, local)))
         suitable = [m for m in matches if ("minors" if minor else "adults") in m.service.ages]
@@ -123,7 +123,8 @@ class Finder:
         )
 
 
-def _level(service: Service, place: Place | None, county: Place | None) -> str | None:
+def level_for(service: Service, place: Place | None, county: Place | None) -> str | None:
+    """How near ``service`` is to a person in ``place`` (in ``county``): municipality, county, country, or None."""
     if service.area == "country":
         return "country"
     if service.area == "municipalities" and place is not None and place.code in service.area_codes:

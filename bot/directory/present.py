@@ -14,7 +14,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 
-from bot.directory.lookup import Answer, Match
+from bot.directory.lookup import LEVELS, Answer, Match, level_for
 from bot.directory.schema import Directory, Place, Right, Service
 from bot.i18n import phrase
 from bot.i18n.resources import service_context, text_context, topic_context, translated
@@ -64,14 +64,14 @@ def hours_line(match: Match, now_local: dt.datetime, language: str) -> str | Non
     return phrase(language, "hours_unknown") if match.service.web else None
 
 
-def contact_lines(service: Service, language: str) -> list[str]:
-    """How to reach a service: its numbers, else its e-mail and website."""
+def contact_lines(service: Service, language: str, everything: bool = False) -> list[str]:
+    """How to reach a service: its numbers, else its e-mail and website (``everything``: all of them)."""
     lines = []
     if service.phones:
         lines.append(phrase(language, "phone", numbers=format_list(list(service.phones), style="or", locale=language)))
     if service.sms:
         lines.append(phrase(language, "sms", numbers=format_list(list(service.sms), style="or", locale=language)))
-    if not service.phones:
+    if everything or not service.phones:
         if service.emails:
             lines.append(phrase(language, "email", addresses=format_list(list(service.emails), style="or", locale=language)))
         if service.web:
@@ -97,14 +97,7 @@ def service_card(match: Match, language: str, now_local: dt.datetime) -> str:
     if not in_language:
         lines.append(phrase(language, "in_english_only"))
     lines.append(description)
-    if service.phones:
-        lines.append(phrase(language, "phone", numbers=format_list(list(service.phones), style="or", locale=language)))
-    if service.sms:
-        lines.append(phrase(language, "sms", numbers=format_list(list(service.sms), style="or", locale=language)))
-    if service.emails:
-        lines.append(phrase(language, "email", addresses=format_list(list(service.emails), style="or", locale=language)))
-    if service.web:
-        lines.append(phrase(language, "web", url=service.web))
+    lines += contact_lines(service, language, everything=True)
     if service.address:
         lines.append(phrase(language, "address", address=service.address))
     lines.append(hours_line(match, now_local, language))
@@ -120,27 +113,43 @@ def service_card(match: Match, language: str, now_local: dt.datetime) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def named_services(text: str, directory: Directory, country: str, shown: str = "") -> list[Service]:
-    """The services of ``country`` that ``text`` names (their ``known_as``) and whose contact ``shown`` lacks."""
-    named = []
+def named_services(text: str, directory: Directory, country: str, shown: str = "",
+                   place: Place | None = None, county: Place | None = None) -> list[Service]:
+    """The services of ``country`` that ``text`` names (their ``known_as``) and whose contact ``shown`` lacks.
+
+    For each name, the service nearest to the person's place that answers to it
+    ("socialjouren": the town's own out-of-hours line where it has one, else
+    the national entry); services that do not serve the place are left out.
+    """
+    nearest: dict[str, tuple[int, Service]] = {}
     for service in directory.services:
         if service.country != country or not service.known_as:
             continue
-        marks = service.phones or ((service.web,) if service.web else service.emails)
-        if any(mark in shown for mark in marks):
+        level = level_for(service, place, county)
+        if level is None:
             continue
-        if any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in service.known_as):
-            named.append(service)
-    return named
+        for name in service.known_as:
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                rank = LEVELS.index(level)
+                if name not in nearest or rank < nearest[name][0]:
+                    nearest[name] = (rank, service)
+    named = list({service.id: service for _, service in nearest.values()}.values())
+    return [s for s in named if not any(mark in shown for mark in _marks(s))]
 
 
-def with_named_contacts(text: str, directory: Directory, country: str, language: str) -> str:
+def _marks(service: Service) -> tuple[str, ...]:
+    """What shows a service's contact in a text: its numbers, else its web address or e-mail."""
+    return service.phones or ((service.web,) if service.web else service.emails)
+
+
+def with_named_contacts(text: str, directory: Directory, country: str, language: str,
+                        place: Place | None = None, county: Place | None = None) -> str:
     """``text``, followed by the contact of each service it names but does not give a number for.
 
     "Call CMM's hotline" without CMM's number sends a person looking for it on a
     phone someone else may check; every answer carries the contacts it names.
     """
-    named = named_services(text, directory, country, shown=text)
+    named = named_services(text, directory, country, shown=text, place=place, county=county)
     if not named:
         return text
     cards = ["\n".join([f"• {localised(s.names, language, service_context(s.id, 'name'))}", *contact_lines(s, language)])
