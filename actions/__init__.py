@@ -5,21 +5,23 @@ every action class is registered by being imported here.
 
 - ``help``: answers from the help directory (needs, rights) and the place they depend on;
   also what a message asks besides an emergency, a place or a role
-- ``guided``: the results of the self-check and of the routing form for professionals
+- ``guided``: the questions of the self-check and of the routing form for professionals, and their results
 - ``location``: recognising and asking for the user's place
 - ``details``: what the buttons under an answer show (other places, rights, the first contact in full)
 - ``answers``: composing the answer texts
 - ``context``: what the actions read from the tracker; ``needs.yml`` maps intents to needs
 """
 from actions.details import ActionShowMore
-from actions.guided import ASK_ACTIONS, ActionSelfCheckResult, ActionStaffRoutingResult
+from actions.guided import ASK_ACTIONS
 from actions.help import (
     ActionAfterEmergency,
     ActionAnswerNeed,
     ActionPlaceOrFallback,
     ActionRoleStaff,
+    ActionSelfCheckResult,
     ActionSetLocation,
     ActionSkipLocation,
+    ActionStaffRoutingResult,
 )
 
 __all__ = [

@@ -1,8 +1,9 @@
 """The guided conversations' results: the self-check and the routing steps for professionals.
 
-The forms (responses/forms.yml) ask the questions; these actions turn the
-answers into a result, then hand over to the directory answer for the user's
-place (asking for it if needed). The answers are cleared afterwards.
+The forms (responses/forms.yml) ask the questions (the actions here); the
+functions in ``RESULTS`` turn the answers into a result, which the result
+actions (actions/help.py) put before the directory answer for the user's
+place. The answers are cleared afterwards.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import context
 from bot.contract import EXPLOITATION_FORMS, intent_payload
 from bot.directory import Snapshot
 from bot.directory.present import sourced_text, with_named_contacts
@@ -97,30 +99,6 @@ def in_danger(result: str, tracker: Tracker) -> bool:
     return False
 
 
-class _Result(Action, abc.ABC):
-    @property
-    @abc.abstractmethod
-    def result(self) -> str:
-        """The key in RESULTS (and in actions/needs.yml); abstract, so rasa-sdk skips this base."""
-
-    def name(self) -> str:
-        return f"action_{self.result}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        from actions.help import answer
-        from bot.directory import default_store
-
-        return answer(dispatcher, tracker, self.result, default_store().snapshot, [])
-
-
-class ActionSelfCheckResult(_Result):
-    result = "self_check_result"
-
-
-class ActionStaffRoutingResult(_Result):
-    result = "staff_routing_result"
-
-
 # The questions --------------------------------------------------------------
 QUESTIONS = [f"sc_{sign}" for sign in SIGNS] + ["sr_danger", "sr_minor"]
 EXPLOITATION_CHOICES = EXPLOITATION_FORMS
@@ -151,8 +129,6 @@ class _Ask(Action, abc.ABC):
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        from actions import context
-
         language = context.language(tracker)
         dispatcher.utter_message(text=phrase(language, f"ask_{self.slot}"), buttons=question_buttons(self.slot, language))
         return []

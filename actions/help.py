@@ -6,6 +6,7 @@ and answers with the services of the municipality, county or country.
 """
 from __future__ import annotations
 
+import abc
 import dataclasses
 import logging
 from typing import Any
@@ -223,3 +224,26 @@ class ActionRoleStaff(Action):
             dispatcher.utter_message(response="utter_role_staff")
             return []
         return answer(dispatcher, tracker, question, default_store().snapshot, [])
+
+
+class _Result(Action, abc.ABC):
+    """A guided conversation's result (actions/guided.py ``RESULTS``), then the directory answer."""
+
+    @property
+    @abc.abstractmethod
+    def result(self) -> str:
+        """The key in RESULTS (and in actions/needs.yml); abstract, so rasa-sdk skips this base."""
+
+    def name(self) -> str:
+        return f"action_{self.result}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        return answer(dispatcher, tracker, self.result, default_store().snapshot, [])
+
+
+class ActionSelfCheckResult(_Result):
+    result = "self_check_result"
+
+
+class ActionStaffRoutingResult(_Result):
+    result = "staff_routing_result"

@@ -1,6 +1,7 @@
 """The guided conversations' results, on trackers built from dictionaries."""
 
-from actions.guided import ASK_ACTIONS, ActionSelfCheckResult, ActionStaffRoutingResult
+from actions.guided import ASK_ACTIONS
+from actions.help import ActionSelfCheckResult, ActionStaffRoutingResult
 from bot.i18n import phrase
 
 SIGNS = ["deception", "documents", "movement", "wages", "debt", "threats", "isolation", "conditions"]
