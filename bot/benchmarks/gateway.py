@@ -24,7 +24,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import paths
-from bot.benchmarks.stack import CONVERSATIONS, Load, peak_rss_mb
+from bot.benchmarks.load import CONVERSATIONS, Load, peak_rss_mb
 from bot.stack import free_port, quiet_environment, stop_groups
 
 TOKEN = "123456789:BenchmarkStandInToken_abcdefghijklmno"

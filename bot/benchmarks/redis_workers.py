@@ -21,7 +21,7 @@ import httpx
 import yaml
 
 from bot import paths
-from bot.benchmarks.stack import Load, drive
+from bot.benchmarks.load import Load, drive
 from bot.stack import Stack, free_port
 
 
