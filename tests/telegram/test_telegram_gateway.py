@@ -116,7 +116,8 @@ async def test_forget_deletes_every_message_and_erases_the_tracker(gateway, tele
     confirmation = telegram.sent(ANNA)[-1]
     assert telegram.visible(ANNA) == [max(telegram.messages[ANNA])], "only the confirmation is left"
     assert confirmation["text"] == "Erased. Starting again."
-    assert len(gateway.gateway.memory.message_ids(ANNA)) == 1
+    # the gateway notes a message's id once Telegram's answer to sendMessage is back: a moment after the fake saw it
+    await wait_until(lambda: len(gateway.gateway.memory.message_ids(ANNA)) == 1, what="the confirmation to be noted")
     assert gateway.gateway.memory.language(ANNA) is None, "the language choice is forgotten too"
 
     # the forget_me intent from words: Rasa flags erase_chat, the gateway deletes
