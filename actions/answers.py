@@ -55,6 +55,12 @@ def call_answer(snapshot: Snapshot, language: str, answer: Answer, now: dt.datet
                                snapshot.directory, answer.country, language, answer.place, answer.county)
 
 
+def has_details(snapshot: Snapshot, country: str, spec: Need) -> bool:
+    """Whether the country has a rights or guidance text for the need (the "More about my rights" button)."""
+    directory = snapshot.directory
+    return (country, spec.rights) in directory.rights or any((country, key) in directory.guidance for key in spec.guidance)
+
+
 def detail_texts(snapshot: Snapshot, language: str, country: str, spec: Need, municipality: str | None = None) -> list[str]:
     """The need's rights and guidance texts for the country, each with its legal basis and source,
     and the contact of every service they name (the nearest to ``municipality``)."""
@@ -66,10 +72,7 @@ def detail_texts(snapshot: Snapshot, language: str, country: str, spec: Need, mu
         guidance = snapshot.directory.guidance.get((country, key))
         if guidance:
             texts.append(rights_text(guidance, language))
-    place = snapshot.directory.place(country, municipality) if municipality else None
-    county = snapshot.directory.countries[country].counties.get(place.county or "") if place else None
-    if place is not None and place.kind == "county":
-        place, county = None, place
+    place, county = snapshot.directory.municipality_and_county(country, municipality)
     return [with_named_contacts(text, snapshot.directory, country, language, place, county) for text in texts]
 
 
@@ -79,7 +82,7 @@ def detail_buttons(language: str, spec: Need, answer: Answer, snapshot: Snapshot
     if offer in OFFERS:
         _, button, intent = OFFERS[offer]
         buttons.append({"title": phrase(language, button), "payload": intent_payload(intent)})
-    if detail_texts(snapshot, language, answer.country, spec):
+    if has_details(snapshot, answer.country, spec):
         key = "button_more_rights" if spec.rights else "button_more_guidance"
         buttons.append({"title": phrase(language, key), "payload": intent_payload("show_more", detail="rights")})
     if has_more(answer):

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from bot.directory.present import contact_marks
 from bot.directory.schema import Directory
 
 FIRST_SCREEN = 500  # characters: about one phone screen
@@ -63,10 +64,9 @@ def load_routing_set(path: Path, directory: Directory) -> list[Conversation]:
     return conversations
 
 
-def contact_marks(directory: Directory, service_id: str) -> tuple[str, ...]:
-    """What shows that a reply gives a service's contact: its numbers, else its web address."""
-    service = next(s for s in directory.services if s.id == service_id)
-    return service.phones or ((service.web,) if service.web else service.emails)
+def marks_of(directory: Directory, service_id: str) -> tuple[str, ...]:
+    """What shows that a reply gives a service's contact (``bot.directory.present.contact_marks``)."""
+    return contact_marks(next(s for s in directory.services if s.id == service_id))
 
 
 def first_position(reply: str, marks: Sequence[str]) -> int | None:
@@ -98,7 +98,7 @@ def score(directory: Directory, conversations: Sequence[Conversation], replies: 
     lengths = []
     for conversation, turn_replies in zip(conversations, replies, strict=True):
         lengths += [len(reply) for reply in turn_replies]
-        marks = [mark for service in conversation.expect for mark in contact_marks(directory, service)]
+        marks = [mark for service in conversation.expect for mark in marks_of(directory, service)]
         position = first_position(turn_replies[-1] if turn_replies else "", marks)
         if position is None:
             report.missed.append(conversation.id)

@@ -62,7 +62,7 @@ class Coverage:
         }
 
 
-def _level(answer, county_code: str | None) -> str:
+def _level(answer) -> str:
     """The nearest level with a phone among what the answer shows (the first contact and the services)."""
     shown = ([answer.first] if answer.first else []) + answer.matches
     with_phone = [m for m in shown if m.service.phones]
@@ -86,7 +86,7 @@ def measure(directory: Directory, today: dt.date, wanted_path: Path | None = Non
             entry = CountyCoverage(country.code, county.code, county.name, len(members))
             for need in NEEDS:
                 entry.needs[need] = Counter(
-                    _level(finder.find(country.code, need, m.code, minor=need == "child_protection", now=now), county.code)
+                    _level(finder.find(country.code, need, m.code, minor=need == "child_protection", now=now))
                     for m in members)
             counties.append(entry)
     stale = Counter(s.country for s in directory.services if (today - s.last_verified).days > STALE_DAYS)

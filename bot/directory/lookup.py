@@ -65,11 +65,7 @@ class Finder:
         limit: int = 3,
     ) -> Answer:
         data = self.directory.countries[country]
-        place = data.municipalities.get(municipality) if municipality else None
-        if place is None and municipality in data.counties:
-            county = data.counties[municipality]
-        else:
-            county = data.counties.get(place.county) if place and place.county else None
+        place, county = self.directory.municipality_and_county(country, municipality)
         local = local_now(data.time_zone, now)
         answer = Answer(country, need, place, county)
         answer.matches = self._ranked(country, need, place, county, role, minor, local)

@@ -64,6 +64,11 @@ def hours_line(match: Match, now_local: dt.datetime, language: str) -> str | Non
     return phrase(language, "hours_unknown") if match.service.web else None
 
 
+def name_line(service: Service, language: str) -> str:
+    """A card's first line: the service's name in the user's language."""
+    return f"• {localised(service.names, language, service_context(service.id, 'name'))}"
+
+
 def contact_lines(service: Service, language: str, everything: bool = False) -> list[str]:
     """How to reach a service: its numbers, else its e-mail and website (``everything``: all of them)."""
     lines = []
@@ -82,7 +87,7 @@ def contact_lines(service: Service, language: str, everything: bool = False) -> 
 def short_card(match: Match, language: str, now_local: dt.datetime) -> str:
     """A contact in the first screen: its name, how to reach it and whether it is open — nothing more."""
     service = match.service
-    lines = [f"• {localised(service.names, language, service_context(service.id, 'name'))}"]
+    lines = [name_line(service, language)]
     lines += contact_lines(service, language)
     if match.openness.state != "unknown":
         lines.append(hours_line(match, now_local, language))
@@ -93,7 +98,7 @@ def service_card(match: Match, language: str, now_local: dt.datetime) -> str:
     """Everything the directory knows about a service, with where it was checked (one tap from the first screen)."""
     service = match.service
     description, in_language = translated(service.descriptions, language, service_context(service.id, "description"))
-    lines = [f"• {localised(service.names, language, service_context(service.id, 'name'))}"]
+    lines = [name_line(service, language)]
     if not in_language:
         lines.append(phrase(language, "in_english_only"))
     lines.append(description)
@@ -134,10 +139,10 @@ def named_services(text: str, directory: Directory, country: str, shown: str = "
                 if name not in nearest or rank < nearest[name][0]:
                     nearest[name] = (rank, service)
     named = list({service.id: service for _, service in nearest.values()}.values())
-    return [s for s in named if not any(mark in shown for mark in _marks(s))]
+    return [s for s in named if not any(mark in shown for mark in contact_marks(s))]
 
 
-def _marks(service: Service) -> tuple[str, ...]:
+def contact_marks(service: Service) -> tuple[str, ...]:
     """What shows a service's contact in a text: its numbers, else its web address or e-mail."""
     return service.phones or ((service.web,) if service.web else service.emails)
 
@@ -152,8 +157,7 @@ def with_named_contacts(text: str, directory: Directory, country: str, language:
     named = named_services(text, directory, country, shown=text, place=place, county=county)
     if not named:
         return text
-    cards = ["\n".join([f"• {localised(s.names, language, service_context(s.id, 'name'))}", *contact_lines(s, language)])
-             for s in named]
+    cards = ["\n".join([name_line(s, language), *contact_lines(s, language)]) for s in named]
     return "\n\n".join([text, *cards])
 
 

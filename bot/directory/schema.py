@@ -100,6 +100,14 @@ class Directory:
     # priority.yml: (country, role, need or DEFAULT_NEED or MINORS) -> service ids, first contact first
     priority: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
 
+    def municipality_and_county(self, country: str, code: str | None) -> tuple[Place | None, Place | None]:
+        """(municipality, its county) for a municipality code; (None, county) for a county code."""
+        data = self.countries[country]
+        municipality = data.municipalities.get(code) if code else None
+        if municipality is None:
+            return None, data.counties.get(code) if code else None
+        return municipality, data.counties.get(municipality.county) if municipality.county else None
+
     def place(self, country: str, code: str) -> Place | None:
         data = self.countries.get(country)
         if data is None:
