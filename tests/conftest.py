@@ -122,3 +122,24 @@ def talk(e2e_stack):
 
     yield _talk
     client.close()
+
+
+@pytest.fixture(scope="session")
+def local_redis():
+    """A real redis-server on a free port (Debian's package), for every test that needs Redis."""
+    from bot.stores.local_redis import LocalRedis
+
+    try:
+        server = LocalRedis().start()
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(local_redis):
+    """The URL of the test Redis, emptied before the test."""
+    with local_redis.client() as client:
+        client.flushall()
+    return local_redis.url

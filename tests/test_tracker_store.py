@@ -1,11 +1,15 @@
-"""Conversations are erased for real on request, and kept no longer than the retention period."""
+"""Conversations are erased for real on request, and kept no longer than the retention period.
+
+The behaviour every store promises runs against both stores (memory and a
+real Redis); what only the memory store does (sweeping, compaction) after.
+"""
 import time
 
 import pytest
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ForgetfulTrackerStore
+from bot.stores.memory import ForgetfulTrackerStore
 
 
 def tracker(domain, sender, intent, text="hello", at=None):
@@ -15,10 +19,30 @@ def tracker(domain, sender, intent, text="hello", at=None):
 
 
 @pytest.fixture
-def store(domain):
+def memory_store(domain):
     store = ForgetfulTrackerStore(domain, retention_hours=1, sweep_seconds=0)
     yield store
     store.stop()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store(request, domain):
+    if request.param == "memory":
+        return request.getfixturevalue("memory_store")
+    from bot.stores.redis_conversations import RedisConversationStore
+
+    store = RedisConversationStore(domain, url=request.getfixturevalue("redis_url"), retention_hours=1)
+    store.test_server = request.getfixturevalue("local_redis")
+    return store
+
+
+def stored_text(store) -> str:
+    """Everything the store holds, as text (memory: its objects; Redis: every value of every key)."""
+    if isinstance(store, ForgetfulTrackerStore):
+        return repr(store.store)
+    with store.test_server.client() as client:
+        return repr([client.lrange(key, 0, -1) if client.type(key) == b"list" else client.get(key)
+                     for key in client.keys("*")])
 
 
 async def test_forget_me_deletes_the_stored_conversation(store, domain):
@@ -27,7 +51,7 @@ async def test_forget_me_deletes_the_stored_conversation(store, domain):
     await store.save(tracker(domain, "alice", "forget_me", "delete everything"))
     assert "alice" not in set(await store.keys())
     assert await store.retrieve("alice") is None
-    assert "my secret text" not in repr(store.store)
+    assert "my secret text" not in stored_text(store)
 
 
 async def test_other_conversations_are_kept(store, domain):
@@ -36,27 +60,28 @@ async def test_other_conversations_are_kept(store, domain):
     assert (await store.retrieve("bob")).get_slot("country") == "NO"
 
 
-async def test_conversations_expire_after_the_retention_period(store, domain):
-    await store.save(tracker(domain, "old", "greet", at=time.time() - 2 * 3600))
-    await store.save(tracker(domain, "new", "greet"))
-    assert store.sweep() == 1
-    assert set(await store.keys()) == {"new"}
+async def test_conversations_expire_after_the_retention_period(memory_store, domain):
+    await memory_store.save(tracker(domain, "old", "greet", at=time.time() - 2 * 3600))
+    await memory_store.save(tracker(domain, "new", "greet"))
+    assert memory_store.sweep() == 1
+    assert set(await memory_store.keys()) == {"new"}
 
 
-async def test_an_expired_conversation_is_not_returned(store, domain):
-    await store.save(tracker(domain, "old", "greet", at=time.time() - 2 * 3600))
-    assert await store.retrieve("old") is None
-    assert "old" not in store.store
+async def test_an_expired_conversation_is_not_returned(memory_store, domain):
+    await memory_store.save(tracker(domain, "old", "greet", at=time.time() - 2 * 3600))
+    assert await memory_store.retrieve("old") is None
+    assert "old" not in memory_store.store
 
 
-def test_retention_is_configured_in_endpoints():
+def test_the_stores_are_configured_in_endpoints():
     import yaml
 
     from bot import paths
 
-    config = yaml.safe_load(paths.ENDPOINTS.read_text(encoding="utf-8"))["tracker_store"]
-    assert config == {"type": "bot.tracker_store.ForgetfulTrackerStore", "retention_hours": 24,
-                      "compact_after_minutes": 10}
+    endpoints = yaml.safe_load(paths.ENDPOINTS.read_text(encoding="utf-8"))
+    assert endpoints["tracker_store"] == {"type": "bot.stores.endpoints.TrackerStore", "retention_hours": 24,
+                                          "compact_after_minutes": 10, "cache_size": 500}
+    assert endpoints["lock_store"] == {"type": "bot.stores.endpoints.LockStore", "lifetime_seconds": 6}
 
 
 async def test_a_saved_conversation_comes_back_whole(store, domain):
@@ -80,27 +105,27 @@ async def test_only_the_last_session_is_returned_but_all_are_kept(store, domain)
     assert len((await store.retrieve_full_tracker("dave")).events) == len(events)
 
 
-async def test_quiet_conversations_are_kept_as_text_and_come_back_whole(store, domain):
+async def test_quiet_conversations_are_kept_as_text_and_come_back_whole(memory_store, domain):
     quiet = tracker(domain, "erin", "find_shelter", "I need a bed", at=time.time() - 30 * 60)
-    await store.save(quiet)
-    await store.save(tracker(domain, "frank", "greet"))
-    assert store.compact() == 1
-    assert isinstance(store.store["erin"], bytes) and not isinstance(store.store["frank"], bytes)
-    again = await store.retrieve("erin")
+    await memory_store.save(quiet)
+    await memory_store.save(tracker(domain, "frank", "greet"))
+    assert memory_store.compact() == 1
+    assert isinstance(memory_store.store["erin"], bytes) and not isinstance(memory_store.store["frank"], bytes)
+    again = await memory_store.retrieve("erin")
     assert [e.as_dict() for e in again.events] == [e.as_dict() for e in quiet.events]
-    assert again.get_slot("country") == "NO" and store.store["erin"] is again
-    assert store.compact(now=time.time()) == 1  # still quiet: compacted again, and forgotten on request
-    await store.save(tracker(domain, "erin", "forget_me"))
-    assert "erin" not in store.store
+    assert again.get_slot("country") == "NO" and memory_store.store["erin"] is again
+    assert memory_store.compact(now=time.time()) == 1  # still quiet: compacted again, and forgotten on request
+    await memory_store.save(tracker(domain, "erin", "forget_me"))
+    assert "erin" not in memory_store.store
 
 
-async def test_compaction_runs_from_saving(store, domain, monkeypatch):
-    from bot import tracker_store
+async def test_compaction_runs_from_saving(memory_store, domain, monkeypatch):
+    from bot.stores import memory as tracker_store
 
-    await store.save(tracker(domain, "gina", "greet", at=time.time() - 30 * 60))
+    await memory_store.save(tracker(domain, "gina", "greet", at=time.time() - 30 * 60))
     monkeypatch.setattr(tracker_store, "COMPACT_CHECK_SECONDS", 0.0)
-    await store.save(tracker(domain, "hugo", "greet"))
-    assert isinstance(store.store["gina"], bytes)
+    await memory_store.save(tracker(domain, "hugo", "greet"))
+    assert isinstance(memory_store.store["gina"], bytes)
 
 
 def self_check_turn(domain, sender, answers, active=True, pending=None):

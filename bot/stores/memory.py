@@ -17,8 +17,9 @@ objects, 5 KB as compressed text, measured in the server), so a conversation qui
 ``compact_after_minutes`` (default 10) is turned into Rasa's JSON text,
 compressed, and back into objects when it goes on.
 
-Two more promises are kept here, at the end of every turn, because the
-store sees every turn whatever else failed (the action server may be down):
+Two more promises are kept at the end of every turn (``bot.stores.turns``),
+because the store sees every turn whatever else failed (the action server
+may be down):
 
 - **Form answers do not outlive their form.** The answers of a guided form
   (its ``required_slots`` in the domain) are erased as soon as the form is
@@ -33,9 +34,10 @@ store sees every turn whatever else failed (the action server may be down):
   the time per message grows with the length of a conversation. Retention
   is unchanged (it runs from the last event).
 
-Configured in endpoints.yml:
+Chosen by ``bot.stores.endpoints.TrackerStore`` when REDIS_URL is not set;
+its settings in endpoints.yml:
     tracker_store:
-      type: bot.tracker_store.ForgetfulTrackerStore
+      type: bot.stores.endpoints.TrackerStore
       retention_hours: 24
       compact_after_minutes: 10
       max_events: 300
@@ -50,68 +52,14 @@ import zlib
 from typing import Any
 
 from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.stores.turns import as_retrieved, asked_to_forget, drop_finished_answers, form_answers, trimmed
 
 logger = logging.getLogger(__name__)
-FORGET_INTENT = "forget_me"
 SWEEP_SECONDS = 60.0
 COMPACT_CHECK_SECONDS = 30.0
-PENDING_SLOT = "pending_intent"
-
-
-def asked_to_forget(tracker: DialogueStateTracker) -> bool:
-    message = tracker.latest_message
-    return bool(message and (message.intent or {}).get("name") == FORGET_INTENT)
-
-
-def form_answers(domain: Domain) -> dict[str, tuple[str, ...]]:
-    """Each form's answer slots (its required slots), from the domain."""
-    return {name: tuple((spec or {}).get("required_slots") or ()) for name, spec in (domain.forms or {}).items()}
-
-
-def drop_finished_answers(tracker: DialogueStateTracker, answers: dict[str, tuple[str, ...]]) -> int:
-    """Erase the answers of every form that is neither active nor waiting to give its result; returns how many."""
-    active = tracker.active_loop_name
-    pending = tracker.get_slot(PENDING_SLOT)
-    dropped = 0
-    for form, slots in answers.items():
-        if form == active or pending == form.removesuffix("_form") + "_result":
-            continue
-        for slot in slots:
-            if tracker.get_slot(slot) is not None:
-                tracker.update(SlotSet(slot, None))
-                dropped += 1
-    return dropped
-
-
-def trimmed(tracker: DialogueStateTracker, domain: Domain, keep_turns: int) -> DialogueStateTracker:
-    """The same conversation state with only the last ``keep_turns`` user turns of history."""
-    events = list(tracker.events)
-    turns = [index for index, event in enumerate(events) if isinstance(event, UserUttered)]
-    if len(turns) <= keep_turns:
-        return tracker
-    start = turns[-keep_turns]
-    before = events[start - 1] if start else None
-    if isinstance(before, ActionExecuted) and before.action_name == ACTION_LISTEN_NAME:
-        start -= 1
-    at = events[start].timestamp
-    # The current values first: the kept events set what they set again, so the
-    # state after them is the state now (README "Reliability").
-    head: list[Event] = [ActionExecuted(ACTION_SESSION_START_NAME, timestamp=at), SessionStarted(timestamp=at)]
-    head += [SlotSet(name, slot.value, timestamp=at) for name, slot in tracker.slots.items()
-             if slot.value != slot.initial_value]
-    if tracker.active_loop_name:
-        head.append(ActiveLoop(tracker.active_loop_name, timestamp=at))
-    return DialogueStateTracker.from_events(tracker.sender_id, head + events[start:], domain.slots,
-                                            max_event_history=tracker._max_event_history)
-
-
-def _sessions(tracker: DialogueStateTracker) -> int:
-    return sum(1 for event in tracker.events
-               if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME)
 
 
 class ForgetfulTrackerStore(InMemoryTrackerStore):
@@ -173,9 +121,7 @@ class ForgetfulTrackerStore(InMemoryTrackerStore):
             tracker = self.deserialise_tracker(sender_id, zlib.decompress(tracker).decode("utf-8"))
             if tracker is not None:
                 self.store[sender_id] = tracker
-        if tracker is None or fetch_all_sessions or _sessions(tracker) <= 1:
-            return tracker
-        return get_trackers_for_conversation_sessions(tracker)[-1]
+        return as_retrieved(tracker, fetch_all_sessions)
 
     def erase(self, sender_id: str) -> None:
         self.store.pop(sender_id, None)

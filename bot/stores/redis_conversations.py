@@ -1,0 +1,182 @@
+"""Conversations on Redis, shared by every Rasa replica, without replaying them on every message.
+
+Rasa's own Redis tracker store writes the whole conversation as one JSON
+text after every message and reads it back and replays it before the next
+one: the cost grows with every turn, and it was the design problem
+measured in the README (p95 225 ms at 20 conversations). Here each
+conversation is an append-only event log in Redis:
+
+- ``veiviser:events:{sender}``: the events, one JSON text each, oldest first;
+- ``veiviser:generation:{sender}``: a random token, new whenever the log is
+  written anew (a new conversation, or one rebuilt from its state when it
+  grew past ``max_events``, ``bot.stores.turns.trimmed``).
+
+Saving a turn appends only the events the turn added (one round trip).
+Each replica keeps the trackers it handled lately as objects
+(``cache_size`` of them); before using one it asks Redis for the
+generation and the log's length (one round trip) and applies only the
+events another replica added since. A replica that never saw the
+conversation (or whose copy is from another generation) reads the log and
+replays it once. Rasa's lock store (``bot.stores.redis_locks``) lets one
+turn of a conversation run at a time over all replicas, so two replicas
+never append to one log at once.
+
+Retention is Redis's own expiry: both keys expire ``retention_hours`` after
+the last saved turn. ``forget_me`` deletes both keys at once (and this
+replica's copy); other replicas see the missing generation at their next
+look and drop theirs.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, deserialise_events
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.stores import connection
+from bot.stores.turns import as_retrieved, asked_to_forget, drop_finished_answers, form_answers, trimmed
+
+logger = logging.getLogger(__name__)
+EVENTS = "events"
+GENERATION = "generation"
+
+
+@dataclass
+class Known:
+    """A conversation as this replica last saw it: the tracker, its log's generation and length."""
+
+    tracker: DialogueStateTracker
+    generation: bytes
+    length: int
+
+
+def _text(event: Event) -> str:
+    return json.dumps(event.as_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+class RedisConversationStore(TrackerStore, SerializedTrackerAsText):
+    def __init__(
+        self,
+        domain: Domain,
+        event_broker: Any = None,
+        url: str = "redis://127.0.0.1:6379/0",
+        retention_hours: float = 24.0,
+        max_events: int = 300,
+        keep_turns: int = 10,
+        cache_size: int = 500,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.pop("compact_after_minutes", None)  # the memory store's setting; Redis keeps text anyway
+        super().__init__(domain, event_broker, **kwargs)
+        self.redis = connection.client(url)
+        self.retention_seconds = max(1, round(float(retention_hours) * 3600))
+        self.max_events = int(max_events)
+        self.keep_turns = int(keep_turns)
+        self.cache_size = int(cache_size)
+        self._known: OrderedDict[str, Known] = OrderedDict()
+
+    @staticmethod
+    def keys_of(sender_id: str) -> tuple[str, str]:
+        """The conversation's two keys: its event log and its generation."""
+        return connection.key(EVENTS, sender_id), connection.key(GENERATION, sender_id)
+
+    # -- reading -----------------------------------------------------------------------
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return as_retrieved(await self._current(sender_id), all_sessions=False)
+
+    async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        return as_retrieved(await self._current(sender_id), all_sessions=True)
+
+    async def _current(self, sender_id: str) -> DialogueStateTracker | None:
+        """The conversation as Redis has it now, from this replica's copy where it can."""
+        events_key, generation_key = self.keys_of(sender_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            generation, length = await pipe.get(generation_key).llen(events_key).execute()
+        if generation is None:
+            self._known.pop(sender_id, None)
+            return None
+        known = self._known.get(sender_id)
+        usable = (known is not None and known.generation == generation and known.length <= length
+                  and len(known.tracker.events) == known.length)  # not changed by a turn that was not saved
+        if usable:
+            if known.length < length:
+                for event in deserialise_events([json.loads(raw) for raw in
+                                                 await self.redis.lrange(events_key, known.length, length - 1)]):
+                    known.tracker.update(event)
+                known.length = length
+            self._known.move_to_end(sender_id)
+            return known.tracker
+        raw = await self.redis.lrange(events_key, 0, length - 1)
+        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(item) for item in raw],
+                                                 self.domain.slots if self.domain else None)
+        self._remember(sender_id, Known(tracker, generation, len(raw)))
+        return tracker
+
+    async def keys(self) -> Iterable[str]:
+        """The senders of every stored conversation (scans Redis; for Rasa's export and API, not per message)."""
+        pattern = connection.key(GENERATION, "*")
+        start = len(pattern) - len("*}")
+        return [key.decode("utf-8")[start:-1] async for key in self.redis.scan_iter(match=pattern, count=500)]
+
+    # -- writing -----------------------------------------------------------------------
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        if asked_to_forget(tracker):
+            await self.erase(sender_id)
+            logger.info("A conversation was erased on the user's request.")
+            return
+        if self.domain is not None:
+            drop_finished_answers(tracker, form_answers(self.domain))
+        if len(tracker.events) > self.max_events:
+            tracker = trimmed(tracker, self.domain, self.keep_turns)
+        known = self._known.get(sender_id)
+        if known is not None and known.tracker is tracker and known.length <= len(tracker.events):
+            new = list(tracker.events)[known.length:]
+            await self._append(sender_id, new)
+            known.length += len(new)
+            self._known.move_to_end(sender_id)
+        else:  # a new conversation, a rebuilt one, or a tracker this replica did not hand out
+            new = list(tracker.events)
+            generation = await self._write_anew(sender_id, new)
+            self._remember(sender_id, Known(tracker, generation, len(new)))
+        if self.event_broker is not None and new:
+            await self._stream_new_events(self.event_broker, new, sender_id)
+
+    async def _append(self, sender_id: str, events: list[Event]) -> None:
+        events_key, generation_key = self.keys_of(sender_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            if events:
+                pipe.rpush(events_key, *map(_text, events))
+            pipe.expire(events_key, self.retention_seconds).expire(generation_key, self.retention_seconds)
+            await pipe.execute()
+
+    async def _write_anew(self, sender_id: str, events: list[Event]) -> bytes:
+        events_key, generation_key = self.keys_of(sender_id)
+        generation = secrets.token_hex(8).encode("ascii")
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(events_key)
+            if events:
+                pipe.rpush(events_key, *map(_text, events))
+            pipe.expire(events_key, self.retention_seconds)
+            pipe.set(generation_key, generation, ex=self.retention_seconds)
+            await pipe.execute()
+        return generation
+
+    async def erase(self, sender_id: str) -> None:
+        """Delete the conversation from Redis and from this replica."""
+        self._known.pop(sender_id, None)
+        await self.redis.delete(*self.keys_of(sender_id))
+
+    def _remember(self, sender_id: str, known: Known) -> None:
+        self._known[sender_id] = known
+        self._known.move_to_end(sender_id)
+        while len(self._known) > self.cache_size:
+            self._known.popitem(last=False)
