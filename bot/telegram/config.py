@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from bot.stores.connection import redis_url
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 DEFAULT_AUTO_ERASE_MINUTES = 30.0
@@ -47,6 +49,8 @@ class Config:
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_port: int = DEFAULT_WEBHOOK_PORT
     auto_erase_after: float | None = DEFAULT_AUTO_ERASE_MINUTES * 60  # seconds of silence; None: off
+    redis_url: str | None = None  # REDIS_URL: the gateway's state in Redis (bot.telegram.shared_state)
+    ops_port: int | None = None  # VEIVISER_OPS_PORT: /live, /ready and /metrics on 127.0.0.1 (bot.telegram.ops)
     rasa_timeout: float = RASA_TIMEOUT
     poll_timeout: float = 10.0
 
@@ -78,11 +82,11 @@ def _minutes(raw: str | None) -> float | None:
     return minutes * 60 or None
 
 
-def _port(raw: str | None) -> int:
+def _port(raw: str | None, name: str = "TELEGRAM_WEBHOOK_PORT") -> int:
     if not raw:
         return DEFAULT_WEBHOOK_PORT
     if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise ConfigError(f"TELEGRAM_WEBHOOK_PORT={raw!r} is not a port number")
+        raise ConfigError(f"{name}={raw!r} is not a port number")
     return int(raw)
 
 
@@ -119,6 +123,11 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     elif production and len(secret) < MIN_PRODUCTION_SECRET:
         problems.append(f"VEIVISER_SECRET is too short for production: use at least {MIN_PRODUCTION_SECRET} characters")
 
+    redis = redis_url(env)
+    if redis and ephemeral:
+        problems.append("REDIS_URL is set but VEIVISER_SECRET is not: every gateway replica (and the next start) "
+                        "must name a chat alike, so set the same long random key for all of them")
+
     webhook_url, webhook_secret = get("TELEGRAM_WEBHOOK_URL"), get("TELEGRAM_WEBHOOK_SECRET")
     if webhook_url:
         parsed = urlparse(webhook_url)
@@ -139,9 +148,10 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     try:
         auto_erase = _minutes(env.get("VEIVISER_AUTO_ERASE_MINUTES"))
         port = _port(get("TELEGRAM_WEBHOOK_PORT"))
+        ops_port = _port(get("VEIVISER_OPS_PORT"), "VEIVISER_OPS_PORT") if get("VEIVISER_OPS_PORT") else None
     except ConfigError as error:
         problems.extend(error.problems)
-        auto_erase, port = None, DEFAULT_WEBHOOK_PORT
+        auto_erase, port, ops_port = None, DEFAULT_WEBHOOK_PORT, None
 
     if problems:
         raise ConfigError(*problems)
@@ -157,4 +167,6 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
         webhook_port=port,
         auto_erase_after=auto_erase,
+        redis_url=redis,
+        ops_port=ops_port,
     )

@@ -64,7 +64,7 @@ class Delivery:
             lambda: self.bot.send_message(chat_id, message.text, reply_markup=message.keyboard),
             "sendMessage",
         )
-        self.memory.remember(chat_id, sent.message_id)
+        await self.memory.remember(chat_id, sent.message_id)
         return sent
 
     async def send_all(self, chat_id: int, messages: list[Outgoing]) -> None:

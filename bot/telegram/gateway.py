@@ -35,6 +35,7 @@ from bot.telegram.memory import ChatMemory
 from bot.telegram.ordering import ChatLocks
 from bot.telegram.rasa import RasaClient, RasaUnavailable
 from bot.telegram.render import CallbackPayloads, Outgoing, erase_requested, escape, render
+from bot.telegram.shared_state import RedisCallbackPayloads, RedisChatMemory, RedisRateLimiter
 
 logger = logging.getLogger(__name__)
 PHRASES = Path(__file__).resolve().parent / "phrases.yml"
@@ -52,18 +53,27 @@ class Gateway:
         self.phrase = Phrasebook(PHRASES, "gateway")
         self.pseudonyms = Pseudonyms(config.secret)
         self.rasa = RasaClient(config.rasa_url, config.rasa_timeout)
-        self.memory = ChatMemory()
-        self.limiter = RateLimiter()
-        self.payloads = CallbackPayloads()
+        if config.redis_url:  # shared by every gateway replica, and kept over a restart
+            self.memory = RedisChatMemory(config.redis_url, self.pseudonyms)
+            self.limiter = RedisRateLimiter(config.redis_url, self.pseudonyms)
+            self.payloads = RedisCallbackPayloads(config.redis_url, self.pseudonyms)
+        else:
+            self.memory = ChatMemory()
+            self.limiter = RateLimiter()
+            self.payloads = CallbackPayloads()
         self.locks = locks or ChatLocks()
         self.delivery = Delivery(bot, self.memory)
 
     # -- language and texts ------------------------------------------------------------
-    def language(self, chat_id: int, user: User | None, text: str | None = None) -> str:
-        """The language of the gateway's own texts: the menu choice, else what ``text`` shows
-        (the language of a matched emergency pattern, or a script only one shipped language
-        uses), else the app's (often English for the people we serve), else English."""
-        return (self.memory.language(chat_id)
+    async def language(self, chat_id: int, user: User | None, text: str | None = None) -> str:
+        """The language of the gateway's own texts (``pick_language``), with the chat's menu choice."""
+        return self.pick_language(await self.memory.language(chat_id), user, text)
+
+    def pick_language(self, chosen: str | None, user: User | None, text: str | None = None) -> str:
+        """The menu choice, else what ``text`` shows (the language of a matched emergency pattern,
+        or a script only one shipped language uses), else the app's (often English for the people
+        we serve), else English."""
+        return (chosen
                 or (self._text_language(text) if text else None)
                 or negotiate(getattr(user, "language_code", None))
                 or self.languages.default)
@@ -109,17 +119,18 @@ class Gateway:
         if payload:
             chosen = parse_payload(text, {"choose_language"})
             if chosen and chosen[1].get("language") in self.languages.shipped:
-                self.memory.set_language(chat_id, chosen[1]["language"])
+                await self.memory.set_language(chat_id, chosen[1]["language"])
         else:
             text = user_text(text)
         answer = await self.ask_rasa(chat_id, user, text, payload=payload)
+        menu_choice = await self.memory.language(chat_id)
 
         def language() -> str:  # only for the gateway's own texts, which most answers do not need
-            return self.language(chat_id, user, None if payload else text)
+            return self.pick_language(menu_choice, user, None if payload else text)
 
         if answer is not None and erase_requested(answer):
             await self.erase(chat_id)  # first, so that the answer's buttons outlive the erasing
-        rendered = render(answer or [], self.payloads, chat_id, lambda: self.phrase(language(), "choose"))
+        rendered = await render(answer or [], self.payloads, chat_id, lambda: self.phrase(language(), "choose"))
         if answer is None or not (rendered.messages or rendered.erase):
             await self.delivery.send(chat_id, self.fallback(language()))
             return
@@ -128,21 +139,21 @@ class Gateway:
     # -- erasing -----------------------------------------------------------------------
     async def erase(self, chat_id: int) -> int:
         """Delete every message of the chat that the gateway still knows, and forget the chat."""
-        ids = self.memory.forget(chat_id)
-        self.payloads.forget(chat_id)
+        ids = await self.memory.forget(chat_id)
+        await self.payloads.forget(chat_id)
         await self.delivery.delete(chat_id, ids)
         logger.info("chat %s: deleted %d message(s)", self.log_name(chat_id), len(ids))
         return len(ids)
 
     async def forget(self, chat_id: int, user: User | None) -> None:
         """/forget: erase Rasa's tracker and the messages in the chat, then confirm."""
-        language = self.language(chat_id, user)
+        language = await self.language(chat_id, user)
         answer = await self.ask_rasa(chat_id, user, FORGET_PAYLOAD, payload=True)
         await self.erase(chat_id)
         if answer is None:
             await self.delivery.send(chat_id, Outgoing(self.text(language, "forget_local_only")))
         else:
-            rendered = render(answer, self.payloads, chat_id, lambda: self.phrase(language, "choose"))
+            rendered = await render(answer, self.payloads, chat_id, lambda: self.phrase(language, "choose"))
             await self.delivery.send_all(chat_id, rendered.messages)
 
     async def auto_erase_once(self) -> int:
@@ -151,9 +162,9 @@ class Gateway:
         if after is None:
             return 0
         erased = 0
-        for chat_id in self.memory.idle(after):
+        for chat_id in await self.memory.idle(after):
             async with self.locks.hold(chat_id):
-                if chat_id not in self.memory.idle(after):  # a message came in meanwhile
+                if chat_id not in await self.memory.idle(after):  # a message came in meanwhile
                     continue
                 try:
                     await self.rasa.send(self.pseudonyms.sender(chat_id), FORGET_PAYLOAD, payload=True)

@@ -58,7 +58,7 @@ async def only_private_chats(update: Update, context: Context) -> None:
 async def remember_incoming(update: Update, context: Context) -> None:
     """Keep the id (only the id) of the user's message, so /forget can delete it."""
     if update.message:
-        gateway_of(context).memory.remember(update.effective_chat.id, update.message.message_id)
+        await gateway_of(context).memory.remember(update.effective_chat.id, update.message.message_id)
 
 
 def is_emergency(update: Update) -> bool:
@@ -81,13 +81,13 @@ async def rate_limit(update: Update, context: Context) -> None:
     if update.message and FORGET_COMMAND.check_update(update):
         return
     if is_emergency(update):
-        gateway.limiter.count(chat_id)
+        await gateway.limiter.count(chat_id)
         return
-    verdict = gateway.limiter.check(chat_id)
+    verdict = await gateway.limiter.check(chat_id)
     if verdict is Verdict.ALLOW:
         return
     written = (update.message.text or update.message.caption) if update.message else None
-    language = gateway.language(chat_id, update.effective_user, as_user_text(written) if written else None)
+    language = await gateway.language(chat_id, update.effective_user, as_user_text(written) if written else None)
     if update.callback_query:
         text = gateway.phrase(language, "slow_down") if verdict is Verdict.SLOW_DOWN else None
         await gateway.delivery.answer(update.callback_query, text)
@@ -101,7 +101,7 @@ async def start(update: Update, context: Context) -> None:
     """/start: greet in the app's language, say what the assistant is and is not, offer languages."""
     gateway = gateway_of(context)
     chat_id = update.effective_chat.id
-    language = gateway.language(chat_id, update.effective_user)
+    language = await gateway.language(chat_id, update.effective_user)
     keys = ["start_greeting", "start_what", "start_danger", "start_forget"]
     values = {}
     if gateway.config.auto_erase_minutes:
@@ -117,7 +117,7 @@ async def language_menu(update: Update, context: Context) -> None:
     """/language: the language menu again, each language in its own name."""
     gateway = gateway_of(context)
     chat_id = update.effective_chat.id
-    language = gateway.language(chat_id, update.effective_user)
+    language = await gateway.language(chat_id, update.effective_user)
     await gateway.delivery.send(chat_id, Outgoing(gateway.text(language, "language_menu"),
                                                   language_keyboard(gateway.languages.shipped)))
 
@@ -148,9 +148,9 @@ async def button(update: Update, context: Context) -> None:
         if language in gateway.languages.shipped:
             payload = intent_payload("choose_language", language=language)
         else:
-            payload = gateway.payloads.decode(chat_id, query.data)
+            payload = await gateway.payloads.decode(chat_id, query.data)
         if payload is None:
-            text = gateway.phrase(gateway.language(chat_id, update.effective_user), "button_expired")
+            text = gateway.phrase(await gateway.language(chat_id, update.effective_user), "button_expired")
             await gateway.delivery.answer(query, text)
             answered = True
             return
@@ -166,7 +166,7 @@ async def location(update: Update, context: Context) -> None:
     """A shared location: the places carry no coordinates, so ask for the town's name."""
     gateway = gateway_of(context)
     chat_id = update.effective_chat.id
-    language = gateway.language(chat_id, update.effective_user)
+    language = await gateway.language(chat_id, update.effective_user)
     await gateway.delivery.send(chat_id, Outgoing(gateway.text(language, "location")))
 
 
@@ -186,7 +186,7 @@ async def not_text(update: Update, context: Context) -> None:
     """Photos, voice, stickers, files, contacts…: the assistant reads text (a caption is read)."""
     gateway = gateway_of(context)
     chat_id = update.effective_chat.id
-    language = gateway.language(chat_id, update.effective_user)
+    language = await gateway.language(chat_id, update.effective_user)
     caption = user_text(update.message.caption or "")
     if caption:
         await gateway.delivery.send(chat_id, Outgoing(gateway.text(language, "caption_only")))
@@ -199,7 +199,7 @@ async def _forward(update: Update, context: Context, message: str) -> None:
     """What a person wrote, to Rasa as words: no leading slash or space, never flagged as a payload."""
     gateway = gateway_of(context)
     chat_id = update.effective_chat.id
-    language = gateway.language(chat_id, update.effective_user)
+    language = await gateway.language(chat_id, update.effective_user)
     message = user_text(message)
     if not message:
         await gateway.delivery.send(chat_id, Outgoing(gateway.text(language, "empty")))
@@ -225,7 +225,7 @@ async def on_error(update: object, context: Context) -> None:
     if chat is None or chat.type != ChatType.PRIVATE or isinstance(error, TelegramError):
         return
     try:
-        await gateway.delivery.send(chat.id, gateway.fallback(gateway.language(chat.id, update.effective_user)))
+        await gateway.delivery.send(chat.id, gateway.fallback(await gateway.language(chat.id, update.effective_user)))
     except TelegramError as failure:
         logger.error("chat %s: the apology failed too: %s", gateway.log_name(chat.id), type(failure).__name__)
 

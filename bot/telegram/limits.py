@@ -5,7 +5,9 @@ forwarded; the first refused message gets a kind request to slow down, the
 following ones are dropped silently (answering each would only add to the
 flood) until the rate is back under the limit. Every message counts, refused
 or not, so the rate is the user's own. A message about acute danger is never
-held back: the handlers let it through and only ``count`` it.
+held back: the handlers let it through and only ``count`` it. With
+REDIS_URL the windows live in Redis (``bot.telegram.shared_state``), shared
+by every gateway replica.
 """
 from __future__ import annotations
 
@@ -46,11 +48,11 @@ class RateLimiter:
         times.append(now)
         return now, times, warned
 
-    def count(self, chat_id: int) -> None:
+    async def count(self, chat_id: int) -> None:
         """Count a message that passes whatever the rate (acute danger); the slow-down request is not used up."""
         self._record(chat_id)
 
-    def check(self, chat_id: int) -> Verdict:
+    async def check(self, chat_id: int) -> Verdict:
         """Count a message and judge it."""
         now, times, warned = self._record(chat_id)
         over = len(times) > self.limit and now - times[0] < self.window

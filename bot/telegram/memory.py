@@ -6,6 +6,9 @@ private chat for 48 hours, so older ids are dropped), the time of the last
 message either way, and the language picked in the gateway's menu. At most
 ``max_chats`` chats (the least recently active are forgotten first) and
 ``max_ids`` ids per chat. Nothing is written to disk; a restart forgets it all.
+With REDIS_URL the gateway keeps the same in Redis instead
+(``bot.telegram.shared_state.RedisChatMemory``), so any replica serves any chat
+and a restart forgets nothing. The methods are coroutines for that reason.
 """
 from __future__ import annotations
 
@@ -42,34 +45,34 @@ class ChatMemory:
         self._chats.move_to_end(chat_id)
         return state
 
-    def remember(self, chat_id: int, message_id: int) -> None:
+    async def remember(self, chat_id: int, message_id: int) -> None:
         """Note a message (the user's or the bot's) so that it can be deleted later."""
         now = self._clock()
         state = self._state(chat_id)
         state.message_ids.append((message_id, now))
         state.last_active = now
 
-    def message_ids(self, chat_id: int) -> list[int]:
+    async def message_ids(self, chat_id: int) -> list[int]:
         state = self._chats.get(chat_id)
         if state is None:
             return []
         oldest = self._clock() - DELETABLE_FOR
         return [message_id for message_id, at in state.message_ids if at >= oldest]
 
-    def set_language(self, chat_id: int, language: str) -> None:
+    async def set_language(self, chat_id: int, language: str) -> None:
         self._state(chat_id).language = language
 
-    def language(self, chat_id: int) -> str | None:
+    async def language(self, chat_id: int) -> str | None:
         state = self._chats.get(chat_id)
         return state.language if state else None
 
-    def forget(self, chat_id: int) -> list[int]:
+    async def forget(self, chat_id: int) -> list[int]:
         """Drop everything about the chat; return the message ids that can still be deleted."""
-        ids = self.message_ids(chat_id)
+        ids = await self.message_ids(chat_id)
         self._chats.pop(chat_id, None)
         return ids
 
-    def idle(self, seconds: float) -> list[int]:
+    async def idle(self, seconds: float) -> list[int]:
         """Chats with messages to delete and no message either way for ``seconds``."""
         limit = self._clock() - seconds
         return [chat_id for chat_id, state in self._chats.items()

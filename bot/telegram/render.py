@@ -110,7 +110,7 @@ class CallbackPayloads:
         """How many payloads are kept, over all chats."""
         return sum(len(tokens) for tokens in self._chats.values())
 
-    def encode(self, chat_id: int, payload: str) -> str:
+    async def encode(self, chat_id: int, payload: str) -> str:
         """The callback_data of a button with this payload, sent to this chat."""
         tokens = self._chats.get(chat_id)
         if tokens is None:
@@ -127,14 +127,14 @@ class CallbackPayloads:
             tokens.popitem(last=False)
         return TOKEN + token
 
-    def decode(self, chat_id: int, data: str | None) -> str | None:
+    async def decode(self, chat_id: int, data: str | None) -> str | None:
         """The payload of a button sent to this chat, or None (unknown, another chat's, or from before a restart)."""
         if not data or not data.startswith(TOKEN):
             return None
         tokens = self._chats.get(chat_id)
         return tokens.get(data[len(TOKEN):]) if tokens is not None else None
 
-    def forget(self, chat_id: int) -> None:
+    async def forget(self, chat_id: int) -> None:
         """Drop the chat's buttons (when the chat is erased)."""
         self._chats.pop(chat_id, None)
 
@@ -158,7 +158,7 @@ def chosen_language(data: str | None) -> str | None:
     return data[len(LANGUAGE):] if data and data.startswith(LANGUAGE) else None
 
 
-def keyboard(buttons: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: int) -> InlineKeyboardMarkup | None:
+async def keyboard(buttons: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: int) -> InlineKeyboardMarkup | None:
     rows = []
     for button in buttons:
         title = str(button.get("title") or "").strip()
@@ -169,7 +169,7 @@ def keyboard(buttons: list[dict[str, Any]], payloads: CallbackPayloads, chat_id:
         if url:
             rows.append([InlineKeyboardButton(title, url=str(url))])
         else:
-            rows.append([InlineKeyboardButton(title, callback_data=payloads.encode(chat_id, payload))])
+            rows.append([InlineKeyboardButton(title, callback_data=await payloads.encode(chat_id, payload))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -201,7 +201,7 @@ def erase_requested(messages: list[dict[str, Any]]) -> bool:
                for message in messages)
 
 
-def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: int,
+async def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: int,
            choose: Callable[[], str]) -> Rendered:
     """Telegram messages for Rasa's answer to ``chat_id``; ``choose()`` heads buttons that come without
     text (asked only then: the gateway finds its language from the text, a pass over the keyword net)."""
@@ -224,7 +224,7 @@ def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: 
         text = _text_of(message)
         if text:
             pending.append(text)
-        markup = keyboard(message.get("buttons") or [], payloads, chat_id)
+        markup = await keyboard(message.get("buttons") or [], payloads, chat_id)
         if markup is not None:
             flush(markup)
     if pending:

@@ -12,6 +12,7 @@ included.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import json
 import time
@@ -230,10 +231,12 @@ class FakeTelegram(Server):
 
 
 async def wait_until(predicate, timeout: float = 10.0, what: str = "the condition"):
-    """Poll ``predicate`` until it returns something truthy; return that."""
+    """Poll ``predicate`` (a function or a coroutine function) until it returns something truthy; return that."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
+        if inspect.isawaitable(value):
+            value = await value
         if value:
             return value
         if time.monotonic() > deadline:

@@ -117,8 +117,11 @@ async def test_forget_deletes_every_message_and_erases_the_tracker(gateway, tele
     assert telegram.visible(ANNA) == [max(telegram.messages[ANNA])], "only the confirmation is left"
     assert confirmation["text"] == "Erased. Starting again."
     # the gateway notes a message's id once Telegram's answer to sendMessage is back: a moment after the fake saw it
-    await wait_until(lambda: len(gateway.gateway.memory.message_ids(ANNA)) == 1, what="the confirmation to be noted")
-    assert gateway.gateway.memory.language(ANNA) is None, "the language choice is forgotten too"
+    async def confirmation_noted():
+        return len(await gateway.gateway.memory.message_ids(ANNA)) == 1
+
+    await wait_until(confirmation_noted, what="the confirmation to be noted")
+    assert await gateway.gateway.memory.language(ANNA) is None, "the language choice is forgotten too"
 
     # the forget_me intent from words: Rasa flags erase_chat, the gateway deletes
     telegram.say(ANNA, "delete my conversation")
@@ -265,7 +268,7 @@ async def test_nothing_a_person_types_reaches_rasa_as_a_payload(gateway, telegra
                                "forget_me"], "as words: no leading slash or space"
     assert all(r["metadata"] == {"language_code": "nb"} for r in rasa.requests)
     assert not telegram.called("deleteMessages"), "nothing was erased"
-    assert gateway.gateway.memory.language(ANNA) is None, "the caption chose no language"
+    assert await gateway.gateway.memory.language(ANNA) is None, "the caption chose no language"
     assert said("sv", "caption_only") not in telegram.texts(ANNA)
 
 

@@ -88,40 +88,40 @@ def test_split_text_cuts_a_giant_paragraph_at_spaces_and_counts_emoji_twice():
     assert all(telegram_length(chunk) <= 4096 for chunk in chunks) and "".join(chunks) == emoji
 
 
-def test_callback_payloads_are_tokens_issued_per_chat_and_stay_bounded():
+async def test_callback_payloads_are_tokens_issued_per_chat_and_stay_bounded():
     payloads = CallbackPayloads(max_chats=2, per_chat=3)
-    help_data = payloads.encode(1, "/find_help")
+    help_data = await payloads.encode(1, "/find_help")
     assert help_data.startswith("t:") and "find_help" not in help_data
-    assert payloads.encode(1, "/find_help") == help_data, "the same payload keeps its token"
-    assert payloads.decode(1, help_data) == "/find_help"
-    assert payloads.decode(2, help_data) is None, "a token issued to another chat"
+    assert await payloads.encode(1, "/find_help") == help_data, "the same payload keeps its token"
+    assert await payloads.decode(1, help_data) == "/find_help"
+    assert await payloads.decode(2, help_data) is None, "a token issued to another chat"
     for forged in ("p:/find_help", "p:/restart", "t:garbage", "t:", "garbage", "", None):
-        assert payloads.decode(1, forged) is None, forged
+        assert await payloads.decode(1, forged) is None, forged
 
     long = [f'/inform_location{{"municipality":"{n:04d}","country":"NO","name":"Somewhere long"}}' for n in range(5)]
-    data = [payloads.encode(1, payload) for payload in long]
+    data = [await payloads.encode(1, payload) for payload in long]
     assert all(len(d.encode()) <= 64 for d in data) and len(set(data)) == 5 and len(payloads) == 3
-    assert [payloads.decode(1, d) for d in data] == [None, None, *long[2:]], "the oldest are forgotten"
-    assert payloads.decode(1, help_data) is None
+    assert [await payloads.decode(1, d) for d in data] == [None, None, *long[2:]], "the oldest are forgotten"
+    assert await payloads.decode(1, help_data) is None
 
-    other = payloads.encode(2, "/find_help")
-    assert other != help_data and payloads.decode(2, other) == "/find_help"
-    payloads.encode(3, "/a")
-    assert payloads.decode(1, data[-1]) is None, "the least recently used chat is forgotten first"
-    payloads.forget(2)
-    assert payloads.decode(2, other) is None and len(payloads) == 1
+    other = await payloads.encode(2, "/find_help")
+    assert other != help_data and await payloads.decode(2, other) == "/find_help"
+    await payloads.encode(3, "/a")
+    assert await payloads.decode(1, data[-1]) is None, "the least recently used chat is forgotten first"
+    await payloads.forget(2)
+    assert await payloads.decode(2, other) is None and len(payloads) == 1
 
 
-def test_render_joins_paragraphs_attaches_buttons_and_sees_the_erase_flag():
+async def test_render_joins_paragraphs_attaches_buttons_and_sees_the_erase_flag():
     payloads = CallbackPayloads()
-    rendered = render([{"text": "One <1>"}, {"text": "Two & three"},
+    rendered = await render([{"text": "One <1>"}, {"text": "Two & three"},
                        {"text": "Pick", "buttons": [{"title": "A", "payload": "/a"}]},
                        {"custom": {"erase_chat": True}}], payloads, 7, lambda: "Choose:")
     assert rendered.erase
     assert [m.text for m in rendered.messages] == ["One &lt;1&gt;\n\nTwo &amp; three\n\nPick"]
     data = rendered.messages[0].keyboard.inline_keyboard[0][0].callback_data
-    assert payloads.decode(7, data) == "/a" and payloads.decode(8, data) is None
-    only_buttons = render([{"buttons": [{"title": "A", "payload": "/a"}]}], payloads, 7, lambda: "Choose:")
+    assert await payloads.decode(7, data) == "/a" and await payloads.decode(8, data) is None
+    only_buttons = await render([{"buttons": [{"title": "A", "payload": "/a"}]}], payloads, 7, lambda: "Choose:")
     assert only_buttons.messages[0].text == "Choose:"
     assert not only_buttons.erase
 
@@ -135,23 +135,23 @@ def test_typed_text_never_starts_like_a_payload():
 
 
 # -- limits and memory ---------------------------------------------------------------------
-def test_rate_limit_20_a_minute_asks_once_then_drops_until_the_rate_drops():
+async def test_rate_limit_20_a_minute_asks_once_then_drops_until_the_rate_drops():
     clock = Clock()
     limiter = RateLimiter(clock=clock)
-    verdicts = [limiter.check(1) for _ in range(25)]
+    verdicts = [await limiter.check(1) for _ in range(25)]
     assert verdicts[:20] == [Verdict.ALLOW] * 20
     assert verdicts[20] is Verdict.SLOW_DOWN and verdicts[21:] == [Verdict.DROP] * 4
-    assert limiter.check(2) is Verdict.ALLOW, "per user"
+    assert await limiter.check(2) is Verdict.ALLOW, "per user"
     clock.now += 61
-    assert limiter.check(1) is Verdict.ALLOW
+    assert await limiter.check(1) is Verdict.ALLOW
 
 
-def test_counted_messages_raise_the_rate_but_do_not_use_up_the_request_to_slow_down():
+async def test_counted_messages_raise_the_rate_but_do_not_use_up_the_request_to_slow_down():
     limiter = RateLimiter(clock=Clock())
     for _ in range(25):
-        limiter.count(1)  # e.g. messages about acute danger: let through, but counted
-    assert limiter.check(1) is Verdict.SLOW_DOWN
-    assert limiter.check(1) is Verdict.DROP
+        await limiter.count(1)  # e.g. messages about acute danger: let through, but counted
+    assert await limiter.check(1) is Verdict.SLOW_DOWN
+    assert await limiter.check(1) is Verdict.DROP
 
 
 def test_shorten_cuts_at_a_word_and_says_so():
@@ -160,19 +160,19 @@ def test_shorten_cuts_at_a_word_and_says_so():
     assert shorten("short") == ("short", False)
 
 
-def test_memory_keeps_ids_only_bounded_and_forgets_old_ones():
+async def test_memory_keeps_ids_only_bounded_and_forgets_old_ones():
     clock = Clock()
     memory = ChatMemory(max_chats=2, max_ids=3, clock=clock)
     for message_id in range(1, 6):
-        memory.remember(10, message_id)
-    assert memory.message_ids(10) == [3, 4, 5]
-    memory.remember(20, 1)
-    memory.remember(30, 1)
-    assert memory.message_ids(10) == [], "the least recently active chat is forgotten first"
+        await memory.remember(10, message_id)
+    assert await memory.message_ids(10) == [3, 4, 5]
+    await memory.remember(20, 1)
+    await memory.remember(30, 1)
+    assert await memory.message_ids(10) == [], "the least recently active chat is forgotten first"
     clock.now += 49 * 3600
-    assert memory.message_ids(20) == [], "Telegram cannot delete them after 48 hours anyway"
-    assert memory.idle(60) == [20, 30]
-    assert memory.forget(30) == [] and len(memory) == 1
+    assert await memory.message_ids(20) == [], "Telegram cannot delete them after 48 hours anyway"
+    assert await memory.idle(60) == [20, 30]
+    assert await memory.forget(30) == [] and len(memory) == 1
 
 
 # -- the commands --------------------------------------------------------------------------
