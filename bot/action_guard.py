@@ -20,6 +20,8 @@ import logging
 import os
 from typing import Any
 
+from bot import metrics
+
 logger = logging.getLogger(__name__)
 ACTION_TIMEOUT = float(os.environ.get("VEIVISER_ACTION_TIMEOUT", "4"))
 NOTICE = ("utter_action_failed", "utter_emergency")
@@ -55,6 +57,7 @@ def guarded(run: Any) -> Any:
             cause = error.__cause__ or error
             logger.error("Custom action %s failed (%s); the user got the notice and the emergency numbers.",
                          self.name(), type(cause).__name__)
+            metrics.ERRORS.labels("action").inc()
             return await notice(nlg, tracker, output_channel, self.name())
 
     run_guarded.__wrapped__ = run

@@ -43,9 +43,21 @@ async def on_exception(request: Request, error: Exception) -> HTTPResponse:
     return response.json({"error": type(error).__name__}, status=500)
 
 
+async def live(_: Request) -> HTTPResponse:
+    return response.json({"status": "live"})
+
+
 def build_app(package: str = "actions"):
+    """rasa-sdk's app with our error handler, and /live and /ready beside its /health.
+
+    The actions are loaded before the app serves its first request, so a
+    server that answers is ready: /ready is /live under the name an
+    orchestrator expects.
+    """
     app = create_app(package)
     app.error_handler.add(Exception, on_exception)
+    app.add_route(live, "/live", methods=["GET"], name="live")
+    app.add_route(live, "/ready", methods=["GET"], name="ready")
     return app
 
 

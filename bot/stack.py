@@ -47,6 +47,23 @@ class Backoff:
         self.next_at = now + self.delay
 
 
+def endpoints_for(action_url: str, folder: Path, source: Path = paths.ENDPOINTS) -> Path:
+    """A copy of endpoints.yml in ``folder`` that calls the action server at ``action_url``."""
+    with open(source, encoding="utf-8") as handle:
+        endpoints = yaml.safe_load(handle)
+    endpoints["action_endpoint"]["url"] = action_url
+    target = folder / "endpoints.yml"
+    target.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    return target
+
+
+def rasa_arguments(model: Path, endpoints: Path, interface: str, port: int, enable_api: bool = False) -> list[str]:
+    """``python -m`` arguments of one Rasa replica (``Stack`` and ``veiviser rasa``)."""
+    return ["bot.serve", "run", "--model", str(model), "--endpoints", str(endpoints),
+            "--credentials", str(paths.CREDENTIALS), "--interface", interface, "--port", str(port),
+            *(["--enable-api"] if enable_api else [])]
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -74,6 +91,7 @@ class Stack:
     server: str = "bot.serve"  # "rasa" runs stock Rasa (the benchmark's baseline)
     endpoints: Path = paths.ENDPOINTS
     actions_package: str = "actions"  # the tests' fault injection starts a failing package
+    environment: dict = field(default_factory=dict)  # more variables for the servers (e.g. REDIS_URL)
     _processes: list[subprocess.Popen] = field(default_factory=list)
     _by_name: dict[str, subprocess.Popen] = field(default_factory=dict)
     _args: dict[str, list[str]] = field(default_factory=dict)
@@ -96,12 +114,7 @@ class Stack:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
     def _endpoints(self) -> Path:
-        with open(self.endpoints, encoding="utf-8") as handle:
-            endpoints = yaml.safe_load(handle)
-        endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{self.action_port}/webhook"
-        target = self.log_dir / "endpoints.yml"
-        target.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
-        return target
+        return endpoints_for(f"http://127.0.0.1:{self.action_port}/webhook", self.log_dir, self.endpoints)
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         self._args[name] = args
@@ -112,7 +125,7 @@ class Stack:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                env=quiet_environment(),
+                env=quiet_environment() | self.environment,
                 start_new_session=True,
             )
         self._processes.append(process)
@@ -125,18 +138,8 @@ class Stack:
         if self.with_actions:
             self._spawn("actions", ["bot.action_server", "--port", str(self.action_port),
                                      "--actions", self.actions_package])
-        self._spawn(
-            "rasa",
-            [
-                self.server, "run",
-                "--model", str(self.model),
-                "--endpoints", str(self._endpoints()),
-                "--credentials", str(paths.CREDENTIALS),
-                "--interface", "127.0.0.1",
-                "--port", str(self.rasa_port),
-                *(["--enable-api"] if self.enable_api else []),
-            ],
-        )
+        arguments = rasa_arguments(self.model, self._endpoints(), "127.0.0.1", self.rasa_port, self.enable_api)
+        self._spawn("rasa", [self.server, *arguments[1:]])
         try:
             self._wait_ready(timeout)
         except BaseException:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 import unicodedata
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any
@@ -34,6 +35,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import metrics
 from bot.contract import LANGUAGE_CODE, MAX_TEXT, PAYLOAD_FLAG, as_user_text, intent_payload, parse_payload
 from bot.i18n.bidi import isolate_numbers
 
@@ -132,6 +134,7 @@ class RestInput(InputChannel):
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
             collector = CollectingOutputChannel()
+            started = time.perf_counter()
             try:
                 # shielded: a client that gives up (the gateway after its time limit) must not cut a
                 # turn in half — the conversation would keep a message without its answer, and the
@@ -140,6 +143,8 @@ class RestInput(InputChannel):
                                                                 metadata=metadata)))
             except Exception as error:  # noqa: BLE001 - answer what was collected; log no text
                 logger.error("Handling a message failed: %s", type(error).__name__)
+                metrics.ERRORS.labels("turn").inc()
+            metrics.TURN_SECONDS.observe(time.perf_counter() - started)
             return response.json([_readable(message) for message in collector.messages])
 
         return webhook

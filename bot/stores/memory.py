@@ -55,6 +55,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import metrics
 from bot.stores.turns import as_retrieved, asked_to_forget, drop_finished_answers, form_answers, trimmed
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class ForgetfulTrackerStore(InMemoryTrackerStore):
                              daemon=True).start()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        metrics.count_turn(tracker, self.domain)
         if asked_to_forget(tracker):
             self.erase(tracker.sender_id)
             logger.info("A conversation was erased on the user's request.")

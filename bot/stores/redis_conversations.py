@@ -41,6 +41,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import metrics
 from bot.stores import connection
 from bot.stores.turns import as_retrieved, asked_to_forget, drop_finished_answers, form_answers, trimmed
 
@@ -128,6 +129,7 @@ class RedisConversationStore(TrackerStore, SerializedTrackerAsText):
 
     # -- writing -----------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
+        metrics.count_turn(tracker, self.domain)
         sender_id = tracker.sender_id
         if asked_to_forget(tracker):
             await self.erase(sender_id)

@@ -16,7 +16,7 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from bot.telegram import handlers, logs
+from bot.telegram import handlers, logs, ops
 from bot.telegram.config import Config
 from bot.telegram.gateway import Gateway
 from bot.telegram.ordering import ChatLocks, PerChatUpdateProcessor
@@ -74,6 +74,10 @@ async def serve(config: Config, stop: asyncio.Event, started: asyncio.Future | N
                                                     error_callback=_polling_failed)
         await application.start()
         eraser = asyncio.create_task(gateway.auto_erase_forever()) if config.auto_erase_after else None
+        health = None
+        if config.ops_port:
+            health = await ops.start_server(config.webhook_listen, config.ops_port,
+                                            lambda: application.running and application.updater.running)
         logger.info(
             "Telegram gateway running (%s, %s mode) against Rasa at %s; auto-erase %s",
             f"webhook on {config.webhook_listen}:{config.webhook_port}" if config.webhook else "polling",
@@ -89,6 +93,8 @@ async def serve(config: Config, stop: asyncio.Event, started: asyncio.Future | N
         try:
             await stop.wait()
         finally:
+            if health is not None:
+                await health.cleanup()
             if eraser is not None:
                 eraser.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -27,6 +27,7 @@ from bot.language import load_config as load_languages
 from bot.language import negotiate
 from bot.language.script import candidates as script_candidates
 from bot.nlu.keywords import match_emergency
+from bot.telegram import ops
 from bot.telegram.config import Config
 from bot.telegram.delivery import Delivery
 from bot.telegram.identity import Pseudonyms
@@ -116,6 +117,7 @@ class Gateway:
 
     async def converse(self, chat_id: int, user: User | None, text: str, payload: bool = False) -> None:
         """Forward what a person typed (as words) or, with ``payload``, a payload the gateway sent; deliver the answer."""
+        started = time.monotonic()
         if payload:
             chosen = parse_payload(text, {"choose_language"})
             if chosen and chosen[1].get("language") in self.languages.shipped:
@@ -132,9 +134,11 @@ class Gateway:
             await self.erase(chat_id)  # first, so that the answer's buttons outlive the erasing
         rendered = await render(answer or [], self.payloads, chat_id, lambda: self.phrase(language(), "choose"))
         if answer is None or not (rendered.messages or rendered.erase):
+            ops.RASA_UNREACHABLE.inc()
             await self.delivery.send(chat_id, self.fallback(language()))
-            return
-        await self.delivery.send_all(chat_id, rendered.messages)
+        else:
+            await self.delivery.send_all(chat_id, rendered.messages)
+        ops.TURN_SECONDS.observe(time.monotonic() - started)
 
     # -- erasing -----------------------------------------------------------------------
     async def erase(self, chat_id: int) -> int:
@@ -151,6 +155,7 @@ class Gateway:
         answer = await self.ask_rasa(chat_id, user, FORGET_PAYLOAD, payload=True)
         await self.erase(chat_id)
         if answer is None:
+            ops.RASA_UNREACHABLE.inc()
             await self.delivery.send(chat_id, Outgoing(self.text(language, "forget_local_only")))
         else:
             rendered = await render(answer, self.payloads, chat_id, lambda: self.phrase(language, "choose"))

@@ -33,6 +33,7 @@ from telegram.ext import (
 
 from bot.contract import as_user_text, intent_payload
 from bot.nlu.keywords import match_emergency
+from bot.telegram import ops
 from bot.telegram.gateway import Gateway, user_text
 from bot.telegram.limits import MAX_TEXT, Verdict, shorten
 from bot.telegram.render import Outgoing, chosen_language, language_keyboard
@@ -56,9 +57,20 @@ async def only_private_chats(update: Update, context: Context) -> None:
 
 
 async def remember_incoming(update: Update, context: Context) -> None:
-    """Keep the id (only the id) of the user's message, so /forget can delete it."""
+    """Keep the id (only the id) of the user's message, so /forget can delete it; count the update's kind."""
+    ops.UPDATES.labels(update_kind(update)).inc()
     if update.message:
         await gateway_of(context).memory.remember(update.effective_chat.id, update.message.message_id)
+
+
+def update_kind(update: Update) -> str:
+    """"button", "command", "text" or "other" (the metrics' only label for updates)."""
+    if update.callback_query:
+        return "button"
+    message = update.message
+    if message is not None and message.text:
+        return "command" if message.text.startswith("/") else "text"
+    return "other"
 
 
 def is_emergency(update: Update) -> bool:
@@ -94,6 +106,7 @@ async def rate_limit(update: Update, context: Context) -> None:
     if verdict is Verdict.SLOW_DOWN:
         await gateway.delivery.send(chat_id, Outgoing(gateway.text(language, "slow_down", "emergency_numbers")))
     logger.info("chat %s: over the rate limit (%s)", gateway.log_name(chat_id), verdict.value)
+    ops.RATE_LIMITED.inc()
     raise ApplicationHandlerStop
 
 
@@ -222,6 +235,7 @@ async def on_error(update: object, context: Context) -> None:
     gateway = gateway_of(context)
     chat = update.effective_chat if isinstance(update, Update) else None
     logger.error("chat %s: %s at %s", gateway.log_name(chat.id if chat else None), type(error).__name__, where)
+    ops.ERRORS.inc()
     if chat is None or chat.type != ChatType.PRIVATE or isinstance(error, TelegramError):
         return
     try:
