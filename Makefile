@@ -22,12 +22,25 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 LOCK       := requirements.lock
 UV         := uv==0.13.9
 
-.PHONY: help setup train chat run test eval bench lint messages lock clean
+.PHONY: help setup redis-server train chat run test eval bench lint messages lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(CATALOGUES)  ## create .venv (Python 3.10), install, compile catalogues
+setup: $(VENV)/.installed $(CATALOGUES) redis-server  ## create .venv (Python 3.10), install, compile catalogues
+
+# The tests and `make bench` start throw-away Redis servers (REDIS_URL, README "Run in production").
+# Installed here when missing and this is root on Debian/Ubuntu; otherwise the exact command is printed.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing redis-server (Debian package) for the tests..."; \
+	    (apt-get install -y -q redis-server >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q redis-server >/dev/null)); \
+	  else \
+	    echo "note: redis-server is not installed; the Redis tests need it:" >&2; \
+	    echo "      sudo apt-get install redis-server   (macOS: brew install redis)" >&2; \
+	  fi; }
 
 $(VENV)/.installed: pyproject.toml $(LOCK)
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \

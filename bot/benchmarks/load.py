@@ -7,6 +7,7 @@ per language and summarise latencies the same way.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -44,12 +45,13 @@ class Load:
         }
 
 
-async def _conversation(client: aiohttp.ClientSession, webhook: str, language: str, load: Load) -> None:
+async def _conversation(client: aiohttp.ClientSession, webhooks: list[str], language: str, load: Load,
+                        pick: random.Random) -> None:
     sender = uuid.uuid4().hex
     for text in CONVERSATIONS[language]:
         start = time.perf_counter()
         try:
-            async with client.post(webhook, json={"sender": sender, "message": text,
+            async with client.post(pick.choice(webhooks), json={"sender": sender, "message": text,
                                                   "metadata": {"language_code": language}}) as response:
                 response.raise_for_status()
                 await response.read()
@@ -59,20 +61,25 @@ async def _conversation(client: aiohttp.ClientSession, webhook: str, language: s
         load.latencies_ms.append((time.perf_counter() - start) * 1000)
 
 
-async def drive(webhook: str, concurrency: int, conversations: int, load: Load) -> None:
+async def drive(webhook: str | list[str], concurrency: int, conversations: int, load: Load) -> None:
     """``conversations`` conversations, ``concurrency`` of them at a time.
+
+    Given several webhooks (replicas), each message goes to one picked at
+    random, as a load balancer without stickiness would send it.
 
     The client is aiohttp, the lightest HTTP client at hand: it shares the
     two cores with the servers, and httpx cost three times as much CPU per
     request, which made both stacks look slower than they are.
     """
+    webhooks = [webhook] if isinstance(webhook, str) else list(webhook)
+    pick = random.Random(len(load.latencies_ms))
     languages = list(CONVERSATIONS)
     queue = [languages[i % len(languages)] for i in range(conversations)]
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as client:
         async def worker() -> None:
             while queue:
-                await _conversation(client, webhook, queue.pop(), load)
+                await _conversation(client, webhooks, queue.pop(), load, pick)
 
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))

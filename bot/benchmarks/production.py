@@ -1,0 +1,98 @@
+"""The production profile: two Rasa replicas on one Redis, ours against stock Rasa's Redis stores.
+
+Both sides run the same topology on this machine at the same time: one
+action server, two Rasa replicas, one throw-away redis-server each (no
+persistence). Ours is ``bot.serve`` with REDIS_URL (``bot.stores``: an event
+log per conversation, each replica's recent conversations kept as objects,
+the Lua ticket lock). The baseline is stock ``rasa run`` with the baseline
+model and Rasa's own ``redis`` tracker and lock stores (the whole
+conversation written as one JSON text per message and replayed before the
+next, the lock polled once a second when taken). Each message goes to a
+replica picked at random; the rounds alternate between the two sides.
+"""
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import uuid
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import yaml
+
+from bot.benchmarks.load import Load, drive, peak_rss_mb
+from bot.benchmarks.stack import BASELINE_ENDPOINTS
+from bot.stack import Stack
+from bot.stores.local_redis import LocalRedis
+
+LEVEL = 20
+
+
+def stock_redis_endpoints(redis_url: str) -> Path:
+    """The baseline's endpoints with Rasa's own Redis tracker and lock stores."""
+    endpoints = yaml.safe_load(BASELINE_ENDPOINTS.read_text(encoding="utf-8"))
+    address = urlparse(redis_url)
+    endpoints["tracker_store"] = {"type": "redis", "url": address.hostname, "port": address.port, "db": 0}
+    endpoints["lock_store"] = {"type": "redis", "url": address.hostname, "port": address.port, "db": 1}
+    target = Path(tempfile.mkdtemp(prefix="veiviser-stock-redis-")) / "endpoints.yml"
+    target.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    return target
+
+
+def replicas(name: str, model: Path, redis: LocalRedis, count: int = 2) -> list[Stack]:
+    """An action server and ``count`` Rasa replicas on ``redis``, started (the first carries the action server)."""
+    if name == "baseline":
+        settings = {"server": "rasa", "endpoints": stock_redis_endpoints(redis.url)}
+    else:
+        settings = {"environment": {"REDIS_URL": redis.url}}
+    first = Stack(model=model, **settings).start()
+    stacks = [first]
+    try:
+        for _ in range(count - 1):
+            stacks.append(Stack(model=model, with_actions=False, action_port=first.action_port, **settings).start())
+    except BaseException:
+        for stack in stacks:
+            stack.stop()
+        raise
+    return stacks
+
+
+def run(models: dict[str, Path], conversations: int = 200, rounds: int = 4) -> dict:
+    results: dict = {}
+    with ExitStack() as cleanup:
+        sides = {}
+        for name, model in models.items():
+            redis = cleanup.enter_context(LocalRedis())
+            sides[name] = replicas(name, model, redis)
+            for stack in sides[name]:
+                cleanup.callback(stack.stop)
+                httpx.post(stack.webhook, json={"sender": uuid.uuid4().hex, "message": "hello"},
+                           timeout=120).raise_for_status()
+        loads = {name: Load() for name in models}
+        for _ in range(rounds):
+            for name, stacks in sides.items():
+                asyncio.run(drive([stack.webhook for stack in stacks], LEVEL, conversations // rounds, loads[name]))
+        for name, stacks in sides.items():
+            results[name] = loads[name].summary() | {
+                "replicas": len(stacks), "peak_rss_mb_per_replica": max(peak_rss_mb(s.rasa_process.pid) for s in stacks)}
+    return results
+
+
+def format_table(results: dict) -> str:
+    lines = [f"production profile: 2 Rasa replicas on Redis, {LEVEL} conversations, messages to a random replica"]
+    for name, row in results.items():
+        lines.append(f"  {name:9s} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+                     f"{row['messages_per_s']:6.1f} messages/s  errors {row['errors']}  "
+                     f"peak RSS {row['peak_rss_mb_per_replica']} MB per replica")
+    if {"ours", "baseline"} <= set(results) and results["baseline"]["messages_per_s"]:
+        ratio = results["ours"]["messages_per_s"] / results["baseline"]["messages_per_s"]
+        lines.append(f"  ours / stock Rasa on Redis: throughput x{ratio:.2f}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    from bot import paths
+
+    print(format_table(run({"ours": paths.MODEL, "baseline": paths.MODELS / "baseline.tar.gz"})))
