@@ -21,7 +21,8 @@ from bot.stack import Stack, send
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]
 # towns no national answer names, so a town in an answer can only come from its own conversation
-TOWNS = ["Hamar", "Gjøvik", "Lillehammer", "Molde", "Harstad", "Kongsvinger", "Alta", "Arendal", "Larvik", "Halden",
+# ("Narvik" alone was once read as a goodbye: bot/nlu/place_name.py)
+TOWNS = ["Hamar", "Gjøvik", "Lillehammer", "Molde", "Harstad", "Narvik", "Alta", "Arendal", "Larvik", "Halden",
          "Moss", "Sarpsborg", "Skien", "Porsgrunn", "Tønsberg", "Sandefjord", "Kongsberg", "Elverum", "Steinkjer",
          "Levanger"]
 

@@ -62,7 +62,8 @@ class Recognition:
         return self.places[0] if len(self.places) == 1 else None
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """The form a place name is looked up by: folded, no suffix such as " kommune", words joined by one space."""
     if written_without_spaces(name):  # Thai: \w+ would split at vowel and tone marks
         return fold(name).replace(" ", "")
     key = fold(name).replace("-", " ")
@@ -78,14 +79,14 @@ class PlaceIndex:
         for country in directory.countries.values():
             for place in [*country.municipalities.values(), *country.counties.values()]:
                 for name in (place.name, *place.aliases):
-                    key = _key(name)
+                    key = name_key(name)
                     if key and place not in self.names.setdefault(key, []):
                         self.names[key].append(place)
         self._choices = list(self.names)
         self._longest = max((len(k.split()) for k in self.names), default=1)
         # names in scripts written without spaces (Thai), longest first: found inside the text
         self._unspaced = sorted((k for k in self.names if written_without_spaces(k)), key=len, reverse=True)
-        self._countries = {_key(form): code for code, forms in directory.country_aliases.items() for form in forms}
+        self._countries = {name_key(form): code for code, forms in directory.country_aliases.items() for form in forms}
 
     def recognise(self, text: str, country_hint: str | None = None, expecting: bool = False) -> Recognition:
         """What ``text`` says about where the writer is; ``expecting``: it answers "where are you?"
@@ -161,7 +162,7 @@ class PlaceIndex:
         """A name in another script with no exonym entry, read in Latin letters ("Тромсё" → "tromse")."""
         if span.isascii():
             return []
-        latin = _key(anyascii(span))
+        latin = name_key(anyascii(span))
         return self._exact(latin) or self._fuzzy(latin, in_context) if latin else []
 
     def _fuzzy(self, span: str, in_context: bool) -> list[Place]:
