@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(stack.format_table(report["stack"]))
     if not args.smoke:
-        report["production"] = production.run(models)
+        report["production"] = production.run({"ours": paths.MODEL, "baseline": paths.MODEL})
         print()
         print(production.format_table(report["production"]))
     if "baseline" in report["stack"]:

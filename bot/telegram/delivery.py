@@ -27,6 +27,7 @@ T = TypeVar("T")
 ATTEMPTS = 4
 MAX_WAIT = 30.0
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for 5 seconds or until the next message
+TYPING_AFTER = 0.4  # seconds: most answers come sooner, and then "typing…" would only cost a call
 TYPING_GRACE = 1.0  # seconds a turn waits for a "typing…" call still in flight
 DELETE_BATCH = 100  # deleteMessages takes 1-100 ids
 
@@ -89,7 +90,9 @@ class Delivery:
 
     @contextlib.asynccontextmanager
     async def typing(self, chat_id: int) -> AsyncIterator[None]:
-        """Show "typing…" in the chat while the body runs (e.g. while Rasa thinks).
+        """Show "typing…" in the chat while the body runs (e.g. while Rasa thinks), once it takes
+        longer than ``TYPING_AFTER`` seconds (most answers come sooner: the call would only cost
+        the gateway a request per turn, a third of its work).
 
         The "typing…" call in flight is never cancelled: cancelling a request
         inside httpx's connection pool could leave the turn waiting for the
@@ -100,6 +103,8 @@ class Delivery:
         finished = asyncio.Event()
 
         async def keep_typing() -> None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(finished.wait(), TYPING_AFTER)
             while not finished.is_set():
                 with contextlib.suppress(TelegramError):
                     await self.bot.send_chat_action(chat_id, ChatAction.TYPING)

@@ -58,6 +58,7 @@ async def test_start_greets_in_the_app_language_and_offers_each_language_by_its_
 
 
 async def test_a_conversation_in_two_languages(gateway, telegram, rasa):
+    rasa.delay = 0.6  # Rasa thinks longer than TYPING_AFTER
     telegram.say(ANNA, "hei, jeg trenger hjelp", language_code="nb")
     telegram.say(BO, "hej, jag behöver hjälp", language_code="sv")
     assert await next_text(telegram, ANNA, 1) == "Hei! Jeg er her for deg."
@@ -70,6 +71,13 @@ async def test_a_conversation_in_two_languages(gateway, telegram, rasa):
     assert by_text["hej, jag behöver hjälp"]["sender"] == pseudonyms.sender(BO)
     typing = [p for p in telegram.called("sendChatAction") if p["action"] == "typing"]
     assert {int(p["chat_id"]) for p in typing} == {ANNA, BO}, "typing… while Rasa thinks"
+
+
+async def test_a_quick_answer_costs_no_typing_call(gateway, telegram, rasa):
+    telegram.say(ANNA, "hei, jeg trenger hjelp", language_code="nb")
+    assert await next_text(telegram, ANNA, 1) == "Hei! Jeg er her for deg."
+    await asyncio.sleep(0.5)
+    assert telegram.called("sendChatAction") == [], "the answer came before typing… was due"
 
 
 async def test_buttons_long_payloads_and_expired_buttons(gateway, telegram, rasa):
