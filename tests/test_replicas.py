@@ -116,3 +116,19 @@ def test_a_conversation_continues_on_b_after_a_is_killed(replicas):
         result = joined(talk(b, "/affirm"))
     assert phrase("sv", "sc_sign_conditions") in result, "the form ended on B with A's answers"
     assert "Malmö" in result, "the place given on A is used on B"
+
+
+def test_health_and_metrics_without_personal_data(replicas):
+    a, b = replicas
+    sender = "pseudonym-" + uuid.uuid4().hex
+    with httpx.Client() as client:
+        send(client, b.webhook, sender, "jeg trenger et sted å sove i Hamar", "nb")
+        assert client.get(f"{b.rasa_url}/webhooks/ops/live").status_code == 200
+        ready = client.get(f"{b.rasa_url}/webhooks/ops/ready")
+        assert ready.status_code == 200 and ready.json() == {"status": "ready"}
+        assert client.get(f"http://127.0.0.1:{b.action_port}/ready").status_code == 200
+        metrics = client.get(f"{b.rasa_url}/webhooks/ops/metrics").text
+    assert 'veiviser_messages_total{intent="find_shelter",language="nb"}' in metrics
+    assert 'veiviser_answers_total{country="NO",need="find_shelter"}' in metrics
+    assert "veiviser_turn_seconds_bucket" in metrics
+    assert sender not in metrics and "Hamar" not in metrics and "sove" not in metrics

@@ -103,3 +103,21 @@ async def test_forget_after_a_gateway_restart_still_deletes_the_chat(start, tele
         return len(await second.gateway.memory.message_ids(ANNA)) == 1
 
     await wait_until(only_the_confirmation_noted, what="the confirmation to be noted")
+
+
+async def test_the_gateway_serves_health_and_metrics(start, telegram, rasa):
+    import httpx
+
+    from bot.stack import free_port
+
+    port = free_port()
+    await start(VEIVISER_OPS_PORT=port)
+    telegram.say(ANNA, "hei, jeg heter Zorana")
+    await next_text(telegram, ANNA, 1)
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(f"http://127.0.0.1:{port}/live")).status_code == 200
+        assert (await client.get(f"http://127.0.0.1:{port}/ready")).json() == {"status": "ready"}
+        metrics = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    assert 'veiviser_gateway_updates_total{kind="text"}' in metrics
+    assert "veiviser_gateway_turn_seconds_count" in metrics
+    assert str(ANNA) not in metrics and "Zorana" not in metrics

@@ -201,6 +201,7 @@ async def test_typing_never_cancels_a_call_in_flight_and_never_holds_the_answer_
     from bot.telegram import delivery
 
     monkeypatch.setattr(delivery, "TYPING_GRACE", 0.2)
+    monkeypatch.setattr(delivery, "TYPING_AFTER", 0.0)  # "typing…" at once, so it is in flight
     release, calls = asyncio.Event(), {"started": 0, "cancelled": 0, "finished": 0}
 
     class SlowBot:
