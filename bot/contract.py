@@ -21,6 +21,10 @@ from collections.abc import Callable, Collection, Mapping
 # the assistant itself composed), not as something a person typed.
 PAYLOAD_FLAG = "payload"
 LANGUAGE_CODE = "language_code"
+# Set inside the server only (the REST channel keeps no client metadata but the two
+# above): the keyword net's verdict on the message, when the server already asked it
+# before the pipeline (bot.speedups.admission), so the pipeline does not ask again.
+KEYWORD_VERDICT = "veiviser_keyword_net"
 FORGET_PAYLOAD = "/forget_me"  # erases the conversation; Rasa answers with custom {"erase_chat": true}
 
 COUNTRIES = ("NO", "DK", "SE")

@@ -134,3 +134,27 @@ def test_patterns_of_another_script_are_skipped_but_mixed_ones_are_tried():
         needs[language] |= pattern_scripts(pattern)
     assert needs["ru"] >= {"CYRILLIC"} and "THAI" in needs["th"] and "ETHIOPIC" in needs["ti"]
     assert match_emergency("помогите") and match_emergency("ช่วยด้วย") and match_emergency("help me now")
+
+
+def test_the_servers_verdict_is_reused_and_no_client_can_send_one():
+    """Admission asks the keyword net before the pipeline when the queue is full; the net reuses the answer."""
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.channels.rest import clean_metadata
+    from bot.contract import KEYWORD_VERDICT
+    from bot.nlu.safety_net import EmergencySafetyNet
+    from bot.speedups.admission import urgent
+
+    user = UserMessage("they locked me in and beat me", metadata={"language_code": "en"})
+    assert urgent(user) and user.metadata[KEYWORD_VERDICT] == "en"
+    calm_user = UserMessage("what are my rights?")
+    assert not urgent(calm_user) and calm_user.metadata == {KEYWORD_VERDICT: ""}
+
+    net = EmergencySafetyNet()
+    told = Message(data={"text": "an ordinary text", "metadata": {KEYWORD_VERDICT: "en"}})
+    assert net.process([told])[0].get("intent")["name"] == "emergency", "the verdict is used as given"
+    asked = Message(data={"text": "they locked me in and beat me", "metadata": {}})
+    assert net.process([asked])[0].get("intent")["name"] == "emergency", "no verdict: the net asks itself"
+    assert KEYWORD_VERDICT not in clean_metadata({KEYWORD_VERDICT: "", "language_code": "en"}), \
+        "a client cannot switch the net off for its message"

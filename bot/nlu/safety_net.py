@@ -13,9 +13,10 @@ models (``AcuteDangerModel``) still judge such a message.
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, METADATA, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.contract import KEYWORD_VERDICT
 from bot.nlu.component import StatelessComponent, user_texts
 from bot.nlu.keywords import load_patterns, match_emergency
 
@@ -32,7 +33,8 @@ class EmergencySafetyNet(StatelessComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message, text in user_texts(messages):
-            language = match_emergency(text)
+            known = (message.get(METADATA) or {}).get(KEYWORD_VERDICT)  # asked already by the server
+            language = (known or None) if isinstance(known, str) else match_emergency(text)
             if language is None:
                 continue
             before = message.get(INTENT) or {}

@@ -22,6 +22,7 @@ import functools
 import os
 from typing import Any
 
+from bot.contract import KEYWORD_VERDICT
 from bot.nlu.keywords import match_emergency
 
 CONCURRENT_MESSAGES = int(os.environ.get("VEIVISER_CONCURRENT_MESSAGES", "4"))
@@ -45,8 +46,17 @@ def _admitting(handle_message: Any) -> Any:
 
 
 def urgent(message: Any) -> bool:
+    """Whether the keyword net marks the message as acute danger; its verdict goes with the message
+    (``KEYWORD_VERDICT`` in the metadata), so the pipeline's safety net need not ask again."""
     text = getattr(message, "text", None)
-    return isinstance(text, str) and match_emergency(text) is not None
+    if not isinstance(text, str):
+        return False
+    language = match_emergency(text)
+    if isinstance(getattr(message, "metadata", None), dict):
+        message.metadata[KEYWORD_VERDICT] = language or ""
+    elif hasattr(message, "metadata") and message.metadata is None:
+        message.metadata = {KEYWORD_VERDICT: language or ""}
+    return language is not None
 
 
 def apply() -> None:
