@@ -132,3 +132,17 @@ def test_health_and_metrics_without_personal_data(replicas):
     assert 'veiviser_answers_total{country="NO",need="find_shelter"}' in metrics
     assert "veiviser_turn_seconds_bucket" in metrics
     assert sender not in metrics and "Hamar" not in metrics and "sove" not in metrics
+
+
+def test_redis_down_the_answer_still_carries_the_emergency_numbers():
+    """A replica whose Redis does not answer says so on /ready and answers every message with the numbers."""
+    from bot.channels.rest import fallback_text
+    from bot.stack import free_port
+
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    with Stack(environment={"REDIS_URL": dead}) as stack, httpx.Client() as client:
+        ready = client.get(f"{stack.rasa_url}/webhooks/ops/ready")
+        assert ready.status_code == 503 and "Redis" in ready.json()["reason"]
+        answer = send(client, stack.webhook, uuid.uuid4().hex, "de har låst mig inde og slår mig", "da")
+    assert [message["text"] for message in answer] == [fallback_text("de har låst mig inde og slår mig", "da")]
+    assert "112" in answer[0]["text"] and answer[0]["text"] != fallback_text("hello", "en")

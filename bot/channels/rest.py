@@ -18,16 +18,22 @@ of messages). What it adds, each a promise of README "Reliability":
   text is words ("/hjelp" -> "hjelp"), whatever it starts with;
 - a turn runs to its end even when the client stops waiting, so the
   conversation never keeps a message without its answer;
+- when handling fails before anything was said (the conversation store
+  is unreachable, say), the client gets the apology and the emergency
+  numbers in the message's language — the same text the Telegram gateway
+  sends when Rasa is down (its phrasebook, ``bot/telegram/phrases.yml``);
 - when handling fails, the log says what failed, never what was written.
 """
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
 import unicodedata
 from collections.abc import Awaitable, Callable, Collection
+from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -38,8 +44,13 @@ from sanic.response import HTTPResponse
 from bot import metrics
 from bot.contract import LANGUAGE_CODE, MAX_TEXT, PAYLOAD_FLAG, as_user_text, intent_payload, parse_payload
 from bot.i18n.bidi import isolate_numbers
+from bot.i18n.phrases import Phrasebook
+from bot.language import load_config as load_languages
+from bot.language import negotiate
+from bot.nlu.keywords import match_emergency
 
 logger = logging.getLogger(__name__)
+FALLBACK_PHRASES = Path(__file__).resolve().parents[1] / "telegram" / "phrases.yml"  # the Rasa-less answers
 SENDER = re.compile(r"[A-Za-z0-9_.:@-]{1,128}")
 _UNWANTED = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,8}([_-][A-Za-z0-9]{1,8}){0,3}")
@@ -100,6 +111,21 @@ def read_request(request: Request, intents: Collection[str] | None) -> tuple[str
     return sender, message_text(raw, bool(metadata.pop(PAYLOAD_FLAG, False)), intents), metadata
 
 
+def fallback_text(text: str, language_code: str | None) -> str:
+    """The apology and the emergency numbers, in the language the message shows or the client's."""
+    language = match_emergency(text) if not text.startswith("/") else None
+    shipped = load_languages()
+    if language not in shipped.shipped:
+        language = negotiate(language_code) or shipped.default
+    phrase = _fallback_phrases()
+    return "\n\n".join(phrase(language, key) for key in ("fault", "emergency_numbers"))
+
+
+@functools.cache
+def _fallback_phrases() -> Phrasebook:
+    return Phrasebook(FALLBACK_PHRASES, "gateway")
+
+
 def _domain_intents(request: Request) -> Collection[str] | None:
     agent = getattr(request.app.ctx, "agent", None)
     domain = getattr(agent, "domain", None)
@@ -144,6 +170,9 @@ class RestInput(InputChannel):
             except Exception as error:  # noqa: BLE001 - answer what was collected; log no text
                 logger.error("Handling a message failed: %s", type(error).__name__)
                 metrics.ERRORS.labels("turn").inc()
+                if not collector.messages:
+                    collector.messages.append({"recipient_id": sender,
+                                               "text": fallback_text(text, metadata.get(LANGUAGE_CODE))})
             metrics.TURN_SECONDS.observe(time.perf_counter() - started)
             return response.json([_readable(message) for message in collector.messages])
 
