@@ -27,7 +27,8 @@ async def readiness(request: Request) -> str | None:
     agent = getattr(request.app.ctx, "agent", None)
     if agent is None or not agent.is_ready():
         return "the model is not loaded yet"
-    redis = getattr(agent.tracker_store, "redis", None)
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's FailSafeTrackerStore
+    redis = getattr(store, "redis", None)
     if redis is not None:
         try:
             await redis.ping()

@@ -25,6 +25,14 @@ Retention is Redis's own expiry: both keys expire ``retention_hours`` after
 the last saved turn. ``forget_me`` deletes both keys at once (and this
 replica's copy); other replicas see the missing generation at their next
 look and drop theirs.
+
+**When Redis does not answer**, the replica keeps the conversations it
+serves meanwhile in its own memory, in a ``ForgetfulTrackerStore`` with the
+same settings: "forget me", form answers, the size bound and retention hold
+there too. (Rasa's own answer to a failing store is a plain in-memory store
+that keeps everything and forgets nothing.) Once Redis answers again, a
+conversation goes on from what Redis holds. Each failure is logged by its
+kind only, and the replica's ``/webhooks/ops/ready`` says 503 meanwhile.
 """
 from __future__ import annotations
 
@@ -40,9 +48,11 @@ from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
+from redis.exceptions import RedisError
 
 from bot import metrics
 from bot.stores import connection
+from bot.stores.memory import ForgetfulTrackerStore
 from bot.stores.turns import as_retrieved, asked_to_forget, drop_finished_answers, form_answers, trimmed
 
 logger = logging.getLogger(__name__)
@@ -83,6 +93,23 @@ class RedisConversationStore(TrackerStore, SerializedTrackerAsText):
         self.keep_turns = int(keep_turns)
         self.cache_size = int(cache_size)
         self._known: OrderedDict[str, Known] = OrderedDict()
+        self.local = ForgetfulTrackerStore(domain, None, retention_hours=retention_hours, max_events=max_events,
+                                           keep_turns=keep_turns)
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:  # Rasa sets it when it loads a model
+        self._domain = domain or Domain.empty()
+        if hasattr(self, "local"):
+            self.local.domain = self._domain
+
+    def _outage(self, doing: str, error: Exception) -> None:
+        logger.warning("Redis failed while %s (%s); this replica keeps conversations in memory meanwhile.",
+                       doing, type(error).__name__)
+        metrics.ERRORS.labels("store").inc()
 
     @staticmethod
     def keys_of(sender_id: str) -> tuple[str, str]:
@@ -91,10 +118,18 @@ class RedisConversationStore(TrackerStore, SerializedTrackerAsText):
 
     # -- reading -----------------------------------------------------------------------
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return as_retrieved(await self._current(sender_id), all_sessions=False)
+        try:
+            return as_retrieved(await self._current(sender_id), all_sessions=False)
+        except (RedisError, OSError) as error:
+            self._outage("reading a conversation", error)
+            return await self.local.retrieve(sender_id)
 
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
-        return as_retrieved(await self._current(sender_id), all_sessions=True)
+        try:
+            return as_retrieved(await self._current(sender_id), all_sessions=True)
+        except (RedisError, OSError) as error:
+            self._outage("reading a conversation", error)
+            return await self.local.retrieve_full_tracker(sender_id)
 
     async def _current(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation as Redis has it now, from this replica's copy where it can."""
@@ -130,6 +165,14 @@ class RedisConversationStore(TrackerStore, SerializedTrackerAsText):
     # -- writing -----------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
         metrics.count_turn(tracker, self.domain)
+        try:
+            await self._save(tracker)
+        except (RedisError, OSError) as error:
+            self._outage("saving a turn", error)
+            self._known.pop(tracker.sender_id, None)
+            await self.local.save(tracker)
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         if asked_to_forget(tracker):
             await self.erase(sender_id)
@@ -173,8 +216,9 @@ class RedisConversationStore(TrackerStore, SerializedTrackerAsText):
         return generation
 
     async def erase(self, sender_id: str) -> None:
-        """Delete the conversation from Redis and from this replica."""
+        """Delete the conversation from Redis and from this replica (its copy, and its outage store)."""
         self._known.pop(sender_id, None)
+        self.local.erase(sender_id)
         await self.redis.delete(*self.keys_of(sender_id))
 
     def _remember(self, sender_id: str, known: Known) -> None:

@@ -15,6 +15,10 @@ While a turn runs its holder renews the ticket every ``lifetime / 3``, so a
 long turn keeps the lock and a killed replica's lock frees itself within
 ``lifetime`` seconds (default 6). Waiters poll every few milliseconds, so
 the next message of a conversation starts as soon as the previous ends.
+
+When Redis does not answer, a message takes this replica's own lock
+instead (Rasa's in-memory lock store), as the conversation store then keeps
+the conversation in this replica's memory too (``redis_conversations``).
 """
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ import logging
 from collections.abc import AsyncGenerator
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LockError, LockStore
+from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore
+from redis.exceptions import RedisError
 
 from bot.stores import connection
 
@@ -77,6 +82,7 @@ class RedisTurnLocks(LockStore):
         self._take = self.redis.register_script(TAKE)
         self._try = self.redis.register_script(TRY)
         self._give_back = self.redis.register_script(GIVE_BACK)
+        self.local = InMemoryLockStore()
 
     @staticmethod
     def keys_of(conversation_id: str) -> list[str]:
@@ -87,7 +93,14 @@ class RedisTurnLocks(LockStore):
                    ) -> AsyncGenerator[TicketLock, None]:
         """Hold the conversation's lock for the block (Rasa's lifetime and wait arguments are ignored: see above)."""
         keys = self.keys_of(conversation_id)
-        ticket = int(await self._take(keys=keys, args=[self.lifetime_ms]))
+        try:
+            ticket = int(await self._take(keys=keys, args=[self.lifetime_ms]))
+        except (RedisError, OSError) as error:
+            logger.warning("Redis failed while taking a turn lock (%s); using this replica's own lock.",
+                           type(error).__name__)
+            async with self.local.lock(conversation_id) as lock:
+                yield lock
+            return
         renewing: asyncio.Task | None = None
         try:
             await self._wait_for_turn(keys, ticket)
