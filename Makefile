@@ -29,7 +29,7 @@ help:  ## list the targets
 
 setup: $(VENV)/.installed $(CATALOGUES) redis-server  ## create .venv (Python 3.10), install, compile catalogues
 
-# The tests and `make bench` start throw-away Redis servers (REDIS_URL, README "Run in production").
+# The tests and `make bench` start throw-away Redis servers (REDIS_URL, docs/production.md).
 # Installed here when missing and this is root on Debian/Ubuntu; otherwise the exact command is printed.
 redis-server:
 	@command -v redis-server >/dev/null 2>&1 || { \
@@ -72,7 +72,7 @@ chat: train  ## talk to the assistant in the terminal (no token, no external ser
 	$(BIN)/veiviser chat
 
 # Checks the gateway's settings first, so a missing TELEGRAM_BOT_TOKEN is reported at once (exit 2).
-run: setup  ## action server, Rasa and the Telegram gateway together (needs TELEGRAM_BOT_TOKEN; README "Telegram")
+run: setup  ## action server, Rasa and the Telegram gateway together (needs TELEGRAM_BOT_TOKEN; docs/telegram.md)
 	@$(BIN)/veiviser run --check
 	@$(MAKE) --no-print-directory train
 	$(BIN)/veiviser run

@@ -10,7 +10,7 @@
 - ``bot.server_logs`` keeps message texts, slot values and traceback locals
   out of the server's logs.
 
-README "Design measurements" has the numbers.
+docs/evaluation.md "Design measurements" has the numbers.
 """
 import sys
 

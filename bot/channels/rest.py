@@ -2,7 +2,7 @@
 
 Named in ``credentials.yml`` in place of Rasa's own ``rest`` channel, at the
 same address (``/webhooks/rest/webhook``), with the same answer (a JSON list
-of messages). What it adds, each a promise of README "Reliability":
+of messages). What it adds, each a promise of docs/privacy.md "Reliability":
 
 - a request that is not a JSON object with a non-empty ``sender`` and a
   string ``message`` gets 400 and never reaches the dialogue (Rasa's would

@@ -3,8 +3,7 @@
 ``veiviser rasa --port P --actions URL`` is one Rasa replica as ``make run``
 serves it (``bot.serve``: the speed-ups, the action guard, the log filter),
 using the action server at URL; with REDIS_URL its conversations and locks
-are in Redis, so several replicas share the load (README "Run in
-production"). ``veiviser actions --port P`` is one action server. Each
+are in Redis, so several replicas share the load (docs/production.md). ``veiviser actions --port P`` is one action server. Each
 replaces the ``veiviser`` process (exec), so a supervisor's signals reach
 the server itself. Health: ``/webhooks/ops/live`` and ``/webhooks/ops/ready``
 on Rasa, ``/live`` and ``/ready`` on the action server.

@@ -1,6 +1,6 @@
 """``veiviser telegram``: run the Telegram gateway alone, against the Rasa at RASA_URL.
 
-The settings come from the environment (README.md, section "Telegram"). When
+The settings come from the environment (docs/telegram.md). When
 something is missing the command says what and exits with status 2. It runs
 until Ctrl-C or SIGTERM and then stops polling (or the webhook server) cleanly.
 """
@@ -34,7 +34,7 @@ def read_config(command: str):
         print(f"veiviser {command}: the Telegram gateway cannot start:", file=sys.stderr)
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
-        print("  (README.md, section \"Telegram\", explains every setting.)", file=sys.stderr)
+        print("  (docs/telegram.md explains every setting.)", file=sys.stderr)
         return None
 
 

@@ -33,7 +33,7 @@ def _detector():
         except ValueError:  # a code lingua does not know (e.g. the "no" alias)
             continue
     # Low-accuracy mode (trigrams only) needs ~25 MB instead of ~450 MB and is reliable
-    # for the texts we detect at all (15 characters or more); README "Design measurements".
+    # for the texts we detect at all (15 characters or more); docs/evaluation.md "Design measurements".
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().with_preloaded_language_models().build()
 
 

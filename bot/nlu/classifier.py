@@ -3,7 +3,7 @@
 TF-IDF over character n-grams (2–5, within word boundaries) and words, on
 folded text (so "hjælp", "hjaelp" and "hjalp" look alike), and a linear model
 trained by SGD on the log loss, which gives probabilities for the fallback
-threshold. It trains in seconds on every language at once. README "Design
+threshold. It trains in seconds on every language at once. docs/evaluation.md "Design
 measurements" compares it with Rasa's LogisticRegressionClassifier and DIET.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Measured speed-ups for Rasa 3.6's server, applied by ``bot.serve`` before it starts.
 
 Each module replaces one hot spot found by profiling the server under load
-(py-spy; README "Where the time went" has what each one brings) with code that gives the same results
+(py-spy; docs/performance.md "Where the time went" has what each one brings) with code that gives the same results
 faster; ``tests/test_speedups.py`` checks each against Rasa's own code.
 
 - ``validation``: validators for the action server's responses built once,

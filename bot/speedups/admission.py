@@ -7,7 +7,7 @@ need a custom action took twice as long as the others. Letting only
 ``CONCURRENT_MESSAGES`` messages in at once — enough to keep the processor
 busy while some wait for the action server — serves messages closer to
 first come, first served: the same throughput, with the slowest replies
-much less slow (README "Where the time went").
+much less slow (docs/performance.md "Where the time went").
 
 A message that the safety net's keywords mark as acute danger never waits
 in that queue: it goes straight in, so the emergency numbers are not held up

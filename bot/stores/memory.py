@@ -10,7 +10,7 @@ every minute, so nothing older stays in memory.
 The store keeps the tracker objects of ongoing conversations themselves
 rather than Rasa's JSON text: serialising and replaying the whole
 conversation on every message was a fifth of the server's time per message
-(README "Design measurements"). Rasa's lock store lets one message of a
+(docs/evaluation.md "Design measurements"). Rasa's lock store lets one message of a
 conversation be handled at a time, so no two turns share a tracker. Objects
 take much more memory than text (a five-message conversation: 74 KB as
 objects, 5 KB as compressed text, measured in the server), so a conversation quiet for

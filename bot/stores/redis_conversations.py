@@ -3,7 +3,7 @@
 Rasa's own Redis tracker store writes the whole conversation as one JSON
 text after every message and reads it back and replays it before the next
 one: the cost grows with every turn, and it was the design problem
-measured in the README (p95 225 ms at 20 conversations). Here each
+measured in docs/performance.md (p95 225 ms at 20 conversations). Here each
 conversation is an append-only event log in Redis:
 
 - ``veiviser:events:{sender}``: the events, one JSON text each, oldest first;

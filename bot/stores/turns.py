@@ -53,7 +53,7 @@ def trimmed(tracker: DialogueStateTracker, domain: Domain, keep_turns: int) -> D
         start -= 1
     at = events[start].timestamp
     # The current values first: the kept events set what they set again, so the
-    # state after them is the state now (README "Reliability").
+    # state after them is the state now (docs/privacy.md "Reliability").
     head: list[Event] = [ActionExecuted(ACTION_SESSION_START_NAME, timestamp=at), SessionStarted(timestamp=at)]
     head += [SlotSet(name, slot.value, timestamp=at) for name, slot in tracker.slots.items()
              if slot.value != slot.initial_value]

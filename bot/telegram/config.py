@@ -1,4 +1,4 @@
-"""The gateway's settings, read from the environment (documented in README.md, section "Telegram").
+"""The gateway's settings, read from the environment (documented in docs/telegram.md).
 
 Development is the default mode; ``VEIVISER_ENV=production`` makes the gateway
 refuse to start without a real ``VEIVISER_SECRET``. In development a missing

@@ -37,7 +37,7 @@ class RasaClient:
     @property
     def session(self) -> aiohttp.ClientSession:
         """aiohttp rather than httpx: a third of the CPU per request, and the gateway's CPU is its limit
-        (README "Telegram": the gateway's numbers). trust_env=False: Rasa must not be reached through a proxy."""
+        (docs/production.md: the gateway's numbers). trust_env=False: Rasa must not be reached through a proxy."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout), trust_env=False,
                                                   connector=aiohttp.TCPConnector(limit=100))
