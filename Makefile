@@ -81,7 +81,8 @@ test: train  ## the whole suite (set-up and training included)
 	$(BIN)/pytest
 
 # Stock Rasa 3.6 (DIET, TED, UnexpecTED, Memoization, Rule) on the same data: the
-# baseline of `make eval` and `make bench`, trained once (about 10 minutes on 2 cores).
+# baseline of `make eval` and `make bench`, trained once: 35 minutes on 2 cores with the four
+# tier-1 languages (2026-11), about 10 hours with all 18 (DIET: 357 s an epoch, measured 2026-12-07).
 $(BASELINE): $(TRAIN_DATA) bot/benchmarks/baseline-config.yml | $(VENV)/.installed
 	$(BIN)/veiviser train --config bot/benchmarks/baseline-config.yml --name baseline
 

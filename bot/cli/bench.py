@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.smoke:
         models["baseline"] = paths.MODELS / "baseline.tar.gz"
         if not models["baseline"].exists():
-            print("models/baseline.tar.gz is missing: `make bench` trains it (about 10 minutes, once).")
+            print("models/baseline.tar.gz is missing: `make bench` trains it once (hours with 18 languages; "
+                  "docs/performance.md). `veiviser bench --production` needs no baseline.")
             return 2
     levels, per_level = ((1, 5), {1: 4, 5: 10}) if args.smoke else (stack.LEVELS, None)
     report["stack"] = stack.run(models, levels=levels, per_level=per_level, rounds=1 if args.smoke else 4,
