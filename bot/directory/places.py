@@ -22,20 +22,11 @@ from rapidfuzz import fuzz, process
 
 from bot.directory.schema import Directory, Place
 from bot.nlu.names import country_names, find_names
+from bot.nlu.place_words import PREPOSITIONS, name_key
 from bot.nlu.text import fold, written_without_spaces
 
 _WORD = re.compile(r"\w+")
-_SUFFIXES = (" kommune", " kommun", " municipality", " fylke", " fylkeskommune", " lan", " region", " county", " stad")
 _INFLECTIONS = ("s", "ie", "ii", "iu", "ei", "e", "a", "en", "u", "om", "y")
-# Words that put a place after them, in the languages we build for. Words that
-# are also common in another language ("we", "de", "en", "to") are left out.
-PREPOSITIONS = frozenset(
-    "i in pa paa fra fran fraan ved vid naer nar nara near at from around outside utenfor udenfor utanfor "
-    "w na din langa aproape в во из под около dans pres cerca "
-    "от във край близо біля поблизу возле під pod kolo obok prie netoli nuo "
-    "في من الى إلى قرب عند fi f"  # Arabic (and Arabizi): "في مالمو", "ana f malmo"
-    .split()
-)
 # Words that make the country after them a country of origin ("fra Danmark", "from Romania").
 ORIGIN = frozenset("fra fran fraan fraa from z ze din из с від з от desde depuis".split())
 # Arabic writes some prepositions and the article as part of the word ("بأوسلو", "لأوسلو", "والسويد").
@@ -60,17 +51,6 @@ class Recognition:
     @property
     def place(self) -> Place | None:
         return self.places[0] if len(self.places) == 1 else None
-
-
-def name_key(name: str) -> str:
-    """The form a place name is looked up by: folded, no suffix such as " kommune", words joined by one space."""
-    if written_without_spaces(name):  # Thai: \w+ would split at vowel and tone marks
-        return fold(name).replace(" ", "")
-    key = fold(name).replace("-", " ")
-    for suffix in _SUFFIXES:
-        if key.endswith(suffix):
-            key = key[: -len(suffix)]
-    return " ".join(_WORD.findall(key))
 
 
 class PlaceIndex:

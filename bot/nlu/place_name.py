@@ -22,8 +22,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import paths
-from bot.directory.places import PREPOSITIONS, name_key
 from bot.nlu.component import StatelessComponent, user_texts
+from bot.nlu.place_words import PREPOSITIONS, name_key
 
 PLACE_INTENT = "inform_location"
 UNSURE = 0.6
