@@ -41,3 +41,28 @@ def test_no_two_modules_import_each_other_not_even_inside_functions():
         return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})) for nxt in graph[start])
 
     assert not [module for module in graph if reaches(module, module, frozenset({module}))]
+
+
+def test_the_gateway_and_the_directory_never_load_rasa():
+    """The contract across the seam (issue 17): the Telegram gateway is its own light process, the help
+    directory is plain Python for coordinators' tools; neither may load Rasa (or TensorFlow) by any path.
+    Checked in a fresh interpreter, by what is actually loaded, so indirect imports count too."""
+    import json
+
+    from bot import paths
+
+    probe = (
+        "import importlib, json, sys\n"
+        "for name in sys.argv[1:]: importlib.import_module(name)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk', 'tensorflow'))))"
+    )
+    sides = {
+        "gateway": ["bot.telegram.app", "bot.telegram.gateway", "bot.telegram.handlers", "bot.telegram.shared_state",
+                    "bot.telegram.ops", "bot.telegram.request", "bot.cli.telegram"],
+        "directory": ["bot.directory", "bot.directory.present", "bot.directory.coverage", "bot.directory.load"],
+    }
+    for side, modules in sides.items():
+        result = subprocess.run([sys.executable, "-c", probe, *modules], cwd=paths.ROOT, capture_output=True,
+                                text=True, check=True)
+        loaded = json.loads(result.stdout.strip().splitlines()[-1])
+        assert loaded == [], f"the {side} loads {loaded[:5]}"
