@@ -98,22 +98,40 @@ async def test_keys_lists_the_stored_senders(replicas, domain):
 
 
 async def test_two_replicas_never_run_two_turns_of_one_conversation_at_once(redis_url):
+    """Twelve turns of one conversation over two replicas: one at a time, in the order their tickets were taken.
+
+    Each turn is started only once the one before has taken its ticket (seen in Redis), so the order
+    of arrival is known exactly, whatever the machine's load."""
+    from redis import asyncio as redis_asyncio
+
     locks = [RedisTurnLocks(redis_url), RedisTurnLocks(redis_url)]
+    queue = RedisTurnLocks.keys_of("ivy")[1]
+    client = redis_asyncio.from_url(redis_url)
     inside, most, order = 0, 0, []
+    release = asyncio.Event()
 
     async def one_turn(number: int) -> None:
         nonlocal inside, most
-        await asyncio.sleep(number * 0.003)  # arrive in this order
         async with locks[number % 2].lock("ivy"):
             inside += 1
             most = max(most, inside)
             order.append(number)
-            await asyncio.sleep(0.02)
+            await (release.wait() if number == 0 else asyncio.sleep(0.005))
             inside -= 1
 
-    await asyncio.gather(*(one_turn(number) for number in range(12)))
+    async def tickets_taken(count: int) -> None:
+        while await client.zcard(queue) < count:
+            await asyncio.sleep(0.001)
+
+    turns = []
+    for number in range(12):
+        turns.append(asyncio.create_task(one_turn(number)))
+        await tickets_taken(number + 1)
+    release.set()
+    await asyncio.gather(*turns)
+    await client.close()
     assert most == 1
-    assert order == list(range(12)), "turns run in the order their messages arrived"
+    assert order == list(range(12)), "turns run in the order their messages took their tickets"
 
 
 async def test_other_conversations_do_not_wait(redis_url):
