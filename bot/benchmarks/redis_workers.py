@@ -10,29 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import httpx
-import yaml
 
 from bot import paths
 from bot.benchmarks.load import Load, drive
-from bot.stack import Stack, free_port
-
-
-def _endpoints(redis_port: int | None) -> Path:
-    endpoints = yaml.safe_load(paths.ENDPOINTS.read_text(encoding="utf-8"))
-    if redis_port is not None:
-        endpoints["tracker_store"] = {"type": "redis", "url": "127.0.0.1", "port": redis_port, "db": 0}
-        endpoints["lock_store"] = {"type": "redis", "url": "127.0.0.1", "port": redis_port, "db": 1}
-    target = Path(tempfile.mkdtemp(prefix="veiviser-redis-")) / "endpoints.yml"
-    target.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
-    return target
+from bot.benchmarks.production import stock_redis_endpoints
+from bot.stack import Stack
+from bot.stores.local_redis import LocalRedis
 
 
 def measure(endpoints: Path, workers: int, rounds: int = 3) -> dict:
@@ -53,18 +41,18 @@ def measure(endpoints: Path, workers: int, rounds: int = 3) -> dict:
 
 
 def main() -> int:
-    if shutil.which("redis-server") is None:
-        print("redis-server is not on PATH (Debian: apt-get install redis-server)", file=sys.stderr)
-        return 2
-    port = free_port()
-    redis = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-                             stdout=subprocess.DEVNULL)
     try:
-        rows = {"ours (1 process, objects in memory)": measure(_endpoints(None), 1)}
+        redis = LocalRedis().start()
+    except FileNotFoundError as missing:
+        print(missing, file=sys.stderr)
+        return 2
+    try:
+        rows = {"ours (1 process, objects in memory)": measure(paths.ENDPOINTS, 1)}
         for workers in (1, 2):
-            rows[f"Redis tracker + lock store, {workers} Sanic worker(s)"] = measure(_endpoints(port), workers)
+            rows[f"Redis tracker + lock store, {workers} Sanic worker(s)"] = measure(
+                stock_redis_endpoints(redis.url), workers)
     finally:
-        redis.terminate()
+        redis.stop()
     for name, row in rows.items():
         print(f"{name:45s} p50 {row['p50_ms']:6.1f} ms  p95 {row['p95_ms']:6.1f} ms  "
               f"{row['messages_per_s']:6.1f} msg/s  errors {row['errors']}")

@@ -36,6 +36,7 @@ kind only, and the replica's ``/webhooks/ops/ready`` says 503 meanwhile.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import secrets
@@ -118,18 +119,18 @@ class RedisConversationStore(TrackerStore, SerializedTrackerAsText):
 
     # -- reading -----------------------------------------------------------------------
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        try:
-            return as_retrieved(await self._current(sender_id), all_sessions=False)
-        except (RedisError, OSError) as error:
-            self._outage("reading a conversation", error)
-            return await self.local.retrieve(sender_id)
+        return await self._retrieve(sender_id, all_sessions=False)
 
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        return await self._retrieve(sender_id, all_sessions=True)
+
+    async def _retrieve(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
         try:
-            return as_retrieved(await self._current(sender_id), all_sessions=True)
+            return as_retrieved(await self._current(sender_id), all_sessions)
         except (RedisError, OSError) as error:
             self._outage("reading a conversation", error)
-            return await self.local.retrieve_full_tracker(sender_id)
+            local = self.local.retrieve_full_tracker if all_sessions else self.local.retrieve
+            return await local(sender_id)
 
     async def _current(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation as Redis has it now, from this replica's copy where it can."""
@@ -164,13 +165,14 @@ class RedisConversationStore(TrackerStore, SerializedTrackerAsText):
 
     # -- writing -----------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
-        metrics.count_turn(tracker, self.domain)
         try:
             await self._save(tracker)
         except (RedisError, OSError) as error:
             self._outage("saving a turn", error)
             self._known.pop(tracker.sender_id, None)
-            await self.local.save(tracker)
+            await self.local.save(tracker)  # counts the turn itself
+        else:
+            metrics.count_turn(tracker, self.domain)
 
     async def _save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
@@ -184,7 +186,7 @@ class RedisConversationStore(TrackerStore, SerializedTrackerAsText):
             tracker = trimmed(tracker, self.domain, self.keep_turns)
         known = self._known.get(sender_id)
         if known is not None and known.tracker is tracker and known.length <= len(tracker.events):
-            new = list(tracker.events)[known.length:]
+            new = list(itertools.islice(tracker.events, known.length, None))
             await self._append(sender_id, new)
             known.length += len(new)
             self._known.move_to_end(sender_id)
