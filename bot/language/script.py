@@ -14,6 +14,11 @@ import unicodedata
 
 _PERSIAN_ONLY = frozenset("پچژگکی")
 _UKRAINIAN_ONLY = frozenset("іїєґ")
+# The languages a script leaves open, most likely first: Cyrillic without a
+# Ukrainian letter is most often Russian; Arabic script without a Persian letter, Arabic.
+CYRILLIC = ("ru", "uk", "bg")
+ARABIC_SCRIPT = ("ar", "fa")
+SHARED_SCRIPTS = (CYRILLIC, ARABIC_SCRIPT)
 
 
 def _script(char: str) -> str | None:
@@ -46,7 +51,7 @@ def candidates(text: str) -> tuple[str, ...]:
     if script == "thai":
         return ("th",)
     if script == "arabic":
-        return ("fa",) if _PERSIAN_ONLY & set(lowered) else ("ar", "fa")
+        return ("fa",) if _PERSIAN_ONLY & set(lowered) else ARABIC_SCRIPT
     if _UKRAINIAN_ONLY & set(lowered):
         return ("uk",)
-    return ("ru", "uk", "bg")
+    return CYRILLIC

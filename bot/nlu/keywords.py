@@ -22,6 +22,9 @@ DANGER = "danger"
 CALM = "calm"  # marks of danger that is over or not meant ("two years ago", "lol")
 NOW = "now"  # marks of danger now ("right now", "tonight"): they outweigh the calm marks
 RESERVED = (CALM, NOW)
+# A cry is often typed with a held key ("AYUDAAA", "helppp", "помогитеее"): a letter
+# three or more times in a row is read once. No pattern needs a letter tripled.
+_HELD_KEY = re.compile(r"([^\W\d_])\1{2,}")
 
 
 def _compile(path: Path, section: str, patterns: list | None) -> list[tuple[str, Pattern[str]]]:
@@ -34,11 +37,26 @@ def _compile(path: Path, section: str, patterns: list | None) -> list[tuple[str,
     return compiled
 
 
-def _files(folder: Path) -> list[Path]:
-    """``any.yml`` first, then the languages in the order of bot/languages.yml, then any other."""
+def _order() -> list[str]:
+    """``any``, then the languages of bot/languages.yml; languages that share a script in the order
+    ``bot.language.script`` gives them. The first file that matches is the hint for the answer language,
+    and a Cyrillic cry without a Ukrainian letter ("спасите меня") is most often Russian."""
+    from bot.language.script import SHARED_SCRIPTS
     from bot.language.supported import load_config
 
-    order = [ANY, *load_config().all]
+    order = list(load_config().all)
+    for group in SHARED_SCRIPTS:
+        members = [code for code in group if code in order]
+        if members:
+            at = min(order.index(code) for code in members)
+            order = [code for code in order if code not in members]
+            order[at:at] = members
+    return [ANY, *order]
+
+
+def _files(folder: Path) -> list[Path]:
+    """The language files in ``_order``, then any other."""
+    order = _order()
     return sorted(folder.glob("*.yml"), key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem))
 
 
@@ -77,7 +95,7 @@ def calm(folded: str, path: Path = KEYWORDS_PATH) -> bool:
 
 def match_emergency(text: str) -> str | None:
     """The language whose pattern matched ``text`` (and no calm mark outweighs it), or None."""
-    folded = fold(text)
+    folded = _HELD_KEY.sub(r"\1", fold(text))
     present = letter_scripts(folded)
     for language, pattern, needs in _load(KEYWORDS_PATH)[DANGER]:
         if needs and not needs & present:
