@@ -97,3 +97,18 @@ def test_a_model_of_an_older_format_is_refused_clearly(tmp_path, fitted):
     joblib.dump(fitted, tmp_path / "old.joblib")
     with pytest.raises(ValueError, match="older Veiviser; run `make train`"):
         load_pipeline(tmp_path / "old.joblib")
+
+
+def test_half_precision_weights_change_no_answer(fitted):
+    """fit_pipeline keeps the weights in float16 (a quarter of the memory): on every held-out message the
+    intent and the fallback decision stay those of the full-precision model."""
+    import copy
+
+    texts = held_out() + ODD_TEXTS
+    full = CompiledPipeline(fitted).predict_proba(texts)
+    half_model = copy.deepcopy(fitted)
+    half_model.named_steps["model"].coef_ = np.asfortranarray(fitted.named_steps["model"].coef_, dtype=np.float16)
+    half = CompiledPipeline(half_model).predict_proba(texts)
+    assert (half.argmax(axis=1) == full.argmax(axis=1)).all()
+    assert ((half.max(axis=1) >= 0.2) == (full.max(axis=1) >= 0.2)).all()
+    assert np.abs(half - full).max() < 1e-3

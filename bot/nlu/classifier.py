@@ -68,12 +68,15 @@ class Trained:
 
 def fit_pipeline(config: dict[str, Any], texts: list[str], labels: list[Any]) -> Trained:
     """``build_pipeline`` fitted, Thai segmented with the training data's own words, and the weights
-    in float32, column-major: predicting gathers weight columns, and float32 halves the model in memory."""
+    in float16, column-major: predicting gathers weight columns (the sum is taken in float64), and
+    float16 quarters the model in memory (47 intents × 230,000 n-grams: 87 → 22 MB). On the
+    held-out sets no prediction and no fallback changes; probabilities move by at most 0.0003
+    (docs/evaluation.md "Design measurements")."""
     words = thai_words(texts)
     use_thai_words(words)
     pipeline = build_pipeline(config).fit(texts, labels)
     model = pipeline.named_steps["model"]
-    model.coef_ = np.asfortranarray(model.coef_, dtype=np.float32)
+    model.coef_ = np.asfortranarray(model.coef_, dtype=np.float16)
     return Trained(pipeline, words)
 
 
