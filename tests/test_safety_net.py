@@ -171,3 +171,14 @@ def test_the_matching_file_names_the_language_a_cyrillic_writer_reads(text, lang
     """The first file that matches is the answer language's hint (bot/language/detect.py): Cyrillic without a
     Ukrainian letter is tried as Russian first, so a Russian cry is not answered in Ukrainian."""
     assert match_emergency(text) == language
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    # Persian (پ چ ژ گ ک ی): Arabic's now mark "حالا" is Persian's ordinary "now" and does not count
+    ("در ترکیه مرا بندی کرده بودند تا فامیلم پول بفرستد، حالا در سویدن استم", None),
+    ("وقتی در یونان بودم قاچاقبر با تفنگ تهدیدم کرد، حالا در ناروی کار عادی دارم", None),
+    # Arabic: the same word is a now mark, and it outweighs the past
+    ("قبل سنتين كان يضربني وهلق رجع يضربني حالا", "ar"),
+])
+def test_only_the_marks_of_languages_the_script_allows_count(text, language):
+    assert match_emergency(text) == language

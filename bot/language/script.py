@@ -19,6 +19,8 @@ _UKRAINIAN_ONLY = frozenset("іїєґ")
 CYRILLIC = ("ru", "uk", "bg")
 ARABIC_SCRIPT = ("ar", "fa")
 SHARED_SCRIPTS = (CYRILLIC, ARABIC_SCRIPT)
+# Languages whose text the script alone rules in or out.
+DECIDED_BY_SCRIPT = frozenset({"ti", "th", *CYRILLIC, *ARABIC_SCRIPT})
 
 
 def _script(char: str) -> str | None:

@@ -86,11 +86,23 @@ load_patterns.cache_clear = _load.cache_clear  # the tests reload a changed file
 
 
 def calm(folded: str, path: Path = KEYWORDS_PATH) -> bool:
-    """Whether the message says the danger is over or not meant, and nothing says it is now."""
+    """Whether the message says the danger is over or not meant, and nothing says it is now.
+
+    Only the marks of languages the message's script allows count: Arabic's "حالا" (*right now*)
+    is Persian's ordinary *now* ("now I am in Sweden"), and a Persian message (پ چ ژ گ ک ی) is
+    judged by Persian's marks alone."""
+    from bot.language.script import DECIDED_BY_SCRIPT, candidates
+
+    possible = candidates(folded)
     patterns = _load(path)
-    if any(pattern.search(folded) for _, pattern, _ in patterns[NOW]):
+
+    def marks(section: str) -> list[Pattern[str]]:
+        return [pattern for language, pattern, _ in patterns[section]
+                if not possible or language not in DECIDED_BY_SCRIPT or language in possible]
+
+    if any(pattern.search(folded) for pattern in marks(NOW)):
         return False
-    return any(pattern.search(folded) for _, pattern, _ in patterns[CALM])
+    return any(pattern.search(folded) for pattern in marks(CALM))
 
 
 def match_emergency(text: str) -> str | None:
