@@ -22,12 +22,12 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 LOCK       := requirements.lock
 UV         := uv==0.13.9
 
-.PHONY: help setup redis-server train chat run test eval bench lint messages lock clean
+.PHONY: help setup redis-server chromium train chat run web test eval bench lint messages lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(CATALOGUES) redis-server  ## create .venv (Python 3.10), install, compile catalogues
+setup: $(VENV)/.installed $(CATALOGUES) redis-server chromium  ## create .venv (Python 3.10), install, compile catalogues
 
 # The tests and `make bench` start throw-away Redis servers (REDIS_URL, docs/production.md).
 # Installed here when missing and this is root on Debian/Ubuntu; otherwise the exact command is printed.
@@ -40,6 +40,19 @@ redis-server:
 	  else \
 	    echo "note: redis-server is not installed; the Redis tests need it:" >&2; \
 	    echo "      sudo apt-get install redis-server   (macOS: brew install redis)" >&2; \
+	  fi; }
+
+# The web chat's tests drive Debian's headless Chromium with its chromedriver (docs/web.md);
+# nothing is downloaded at run time. Installed like redis-server.
+chromium:
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing chromium and chromium-driver (Debian packages) for the web chat's tests..."; \
+	    (apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium chromium-driver >/dev/null)); \
+	  else \
+	    echo "note: chromium/chromedriver are not installed; the web chat's browser tests need them:" >&2; \
+	    echo "      sudo apt-get install chromium chromium-driver" >&2; \
 	  fi; }
 
 $(VENV)/.installed: pyproject.toml $(LOCK)
@@ -71,11 +84,14 @@ $(MODEL): $(TRAIN_DATA) | $(VENV)/.installed
 chat: train  ## talk to the assistant in the terminal (no token, no external service)
 	$(BIN)/veiviser chat
 
-# Checks the gateway's settings first, so a missing TELEGRAM_BOT_TOKEN is reported at once (exit 2).
-run: setup  ## action server, Rasa and the Telegram gateway together (needs TELEGRAM_BOT_TOKEN; docs/telegram.md)
+# Checks the gateway's settings first, so a wrong setting is reported at once (exit 2).
+run: setup  ## action server, Rasa and the Telegram gateway (TELEGRAM_BOT_TOKEN; docs/telegram.md), else the web chat (docs/web.md)
 	@$(BIN)/veiviser run --check
 	@$(MAKE) --no-print-directory train
 	$(BIN)/veiviser run
+
+web: train  ## action server, Rasa and the web chat on http://127.0.0.1:8480/ (docs/web.md)
+	env -u TELEGRAM_BOT_TOKEN $(BIN)/veiviser run
 
 test: train  ## the whole suite (set-up and training included)
 	$(BIN)/pytest

@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from bot.contract import EXPLOITATION_FORMS, intent_payload
+from bot.contract import EXPLOITATION_FORMS, PRINTABLE, intent_payload
 from bot.directory import Snapshot
 from bot.directory.present import sourced_text, with_named_contacts
 from bot.i18n import phrase
@@ -65,7 +65,7 @@ def staff_routing(tracker: Tracker, language: str, snapshot: Snapshot, country: 
         phrase(language, step, number=number) for number, step in enumerate(steps, start=1)
     ]
     extras = Extras(
-        messages=[{"text": "\n".join(lines)}],
+        messages=[{"text": "\n".join(lines), "json_message": {PRINTABLE: True}}],  # the web chat prints it
         need="child_protection" if minor else "staff_guidance",
         urgent=danger,
         minor=minor,

@@ -26,6 +26,9 @@ LANGUAGE_CODE = "language_code"
 # before the pipeline (bot.speedups.admission), so the pipeline does not ask again.
 KEYWORD_VERDICT = "veiviser_keyword_net"
 FORGET_PAYLOAD = "/forget_me"  # erases the conversation; Rasa answers with custom {"erase_chat": true}
+# Rasa's custom {"printable": true} after an answer: it may be printed for a case file
+# (the staff routing steps); the web chat offers "Print the steps" for that answer alone.
+PRINTABLE = "printable"
 
 COUNTRIES = ("NO", "DK", "SE")
 # Intents the classifier never predicts: only the assistant's buttons send them (or, for

@@ -2,6 +2,7 @@
 
 from actions.guided import ASK_ACTIONS
 from actions.help import ActionSelfCheckResult, ActionStaffRoutingResult
+from bot.contract import PRINTABLE
 from bot.i18n import phrase
 
 SIGNS = ["deception", "documents", "movement", "wages", "debt", "threats", "isolation", "conditions"]
@@ -101,3 +102,14 @@ async def test_questions_are_asked_in_the_users_language_with_answer_buttons(sdk
     messages, _ = await run_action(ask, sdk_tracker("", "self_check", slots={"language": "da"}))
     assert messages[0]["text"] == phrase("da", "ask_sc_documents")
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny", "/unsure", "/stop_flow"]
+
+
+async def test_only_the_routing_steps_are_marked_printable(sdk_tracker, run_action):
+    """The web chat offers "Print the steps" for the professionals' routing answer, not for a victim's self-check."""
+    tracker = sdk_tracker("/staff", "staff_suspect_case", slots=routing("no", "no", country="NO", municipality="0301"))
+    messages, _ = await run_action(ActionStaffRoutingResult(), tracker)
+    assert messages[0]["custom"] == {PRINTABLE: True}
+    assert messages[0]["text"].startswith(phrase("en", "sr_steps_intro"))
+    assert not any(message.get("custom") for message in messages[1:])
+    checked, _ = await run_action(ActionSelfCheckResult(), sdk_tracker("/self_check", "self_check", slots={**answers(documents="yes"), "country": "NO", "municipality": "0301"}))
+    assert not any(message.get("custom") for message in checked)

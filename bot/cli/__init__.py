@@ -6,11 +6,11 @@ import sys
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot.cli import bench, chat, evaluate, names, resources, rules, run, serve, telegram, train
+    from bot.cli import bench, chat, evaluate, names, resources, rules, run, serve, telegram, train, web
 
     parser = argparse.ArgumentParser(prog="veiviser", description="Veiviser: assistant against human trafficking.")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (chat, train, evaluate, resources, bench, rules, names, telegram, run, serve):
+    for module in (chat, train, evaluate, resources, bench, rules, names, telegram, web, run, serve):
         module.register(commands)
     return parser
 

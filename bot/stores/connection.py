@@ -5,7 +5,7 @@ embedded default). With ``REDIS_URL=redis://host:port/db`` (or ``rediss://``
 for TLS, with a password in the URL if the server needs one) every process
 keeps its shared state there. Keys carry pseudonyms only: the sender ids
 Rasa sees are the gateways' HMAC pseudonyms, and the gateway's own keys are
-named by the same pseudonyms (``bot.telegram.identity``), never by a chat id.
+named by the same pseudonyms (``bot.relay.identity``), never by a chat id.
 """
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """The Telegram gateway: its own light process between Telegram and Rasa's REST channel.
 
-Modules, one job each: ``config`` (environment), ``identity`` (pseudonymous
-sender ids), ``rasa`` (the REST client), ``render`` (Rasa's messages as
-Telegram messages), ``memory`` (message ids per chat, for erasing), ``limits``
-(rate and length), ``delivery`` (sending and deleting with flood-limit
+Modules, one job each: ``config`` (environment), ``render`` (Rasa's messages
+as Telegram messages), ``memory`` (message ids per chat, for erasing),
+``delivery`` (sending and deleting with flood-limit
 retries), ``gateway`` (one conversation turn, erasing, the fallback),
 ``handlers`` (one handler per feature), ``ordering`` (updates of one chat in
 order, chats in parallel), ``logs`` (no ids or texts in the logs) and ``app``
-(the Application, polling or webhook). Rasa is never imported here.
+(the Application, polling or webhook). Rasa is never imported here. The pseudonyms, the
+rate and length limits, the Rasa client and the button tokens are shared with
+the web chat, in ``bot.relay``.
 """

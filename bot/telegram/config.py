@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from bot.relay.rasa import RASA_TIMEOUT
 from bot.stores.connection import redis_url
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -21,7 +22,6 @@ DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 DEFAULT_AUTO_ERASE_MINUTES = 30.0
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
-RASA_TIMEOUT = 5.0
 MIN_PRODUCTION_SECRET = 32
 # Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")

@@ -27,15 +27,16 @@ from bot.language import load_config as load_languages
 from bot.language import negotiate
 from bot.language.script import candidates as script_candidates
 from bot.nlu.keywords import match_emergency
+from bot.relay.buttons import CallbackPayloads
+from bot.relay.identity import Pseudonyms
+from bot.relay.limits import RateLimiter
+from bot.relay.rasa import RasaClient, RasaUnavailable
 from bot.telegram import ops
 from bot.telegram.config import Config
 from bot.telegram.delivery import Delivery
-from bot.telegram.identity import Pseudonyms
-from bot.telegram.limits import RateLimiter
 from bot.telegram.memory import ChatMemory
 from bot.telegram.ordering import ChatLocks
-from bot.telegram.rasa import RasaClient, RasaUnavailable
-from bot.telegram.render import CallbackPayloads, Outgoing, erase_requested, escape, render
+from bot.telegram.render import Outgoing, erase_requested, escape, render
 from bot.telegram.shared_state import RedisCallbackPayloads, RedisChatMemory, RedisRateLimiter
 
 logger = logging.getLogger(__name__)

@@ -33,9 +33,9 @@ from telegram.ext import (
 
 from bot.contract import as_user_text, intent_payload
 from bot.nlu.keywords import match_emergency
+from bot.relay.limits import MAX_TEXT, Verdict, shorten
 from bot.telegram import ops
 from bot.telegram.gateway import Gateway, user_text
-from bot.telegram.limits import MAX_TEXT, Verdict, shorten
 from bot.telegram.render import Outgoing, chosen_language, language_keyboard
 
 logger = logging.getLogger(__name__)

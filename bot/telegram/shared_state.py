@@ -33,11 +33,11 @@ from typing import Any, TypeVar
 
 from redis.exceptions import RedisError
 
+from bot.relay.buttons import TOKEN, TOKEN_BYTES
+from bot.relay.identity import Pseudonyms
+from bot.relay.limits import RATE_LIMIT, RATE_WINDOW, Verdict
 from bot.stores import connection
-from bot.telegram.identity import Pseudonyms
-from bot.telegram.limits import RATE_LIMIT, RATE_WINDOW, Verdict
 from bot.telegram.memory import DELETABLE_FOR
-from bot.telegram.render import TOKEN, TOKEN_BYTES
 
 logger = logging.getLogger(__name__)
 KEEP_FOR = int(DELETABLE_FOR)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from fakes import ANNA, BO, SECRET, next_text, wait_until
 
-from bot.telegram.identity import Pseudonyms
-from bot.telegram.limits import Verdict
+from bot.relay.identity import Pseudonyms
+from bot.relay.limits import Verdict
 from bot.telegram.shared_state import RedisCallbackPayloads, RedisChatMemory, RedisRateLimiter
 
 PSEUDONYMS = Pseudonyms(SECRET.encode())

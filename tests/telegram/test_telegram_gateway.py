@@ -16,8 +16,8 @@ from fakes import ANNA, BO, LONG_PAYLOAD, SECRET, next_text, wait_until
 
 from bot.i18n.phrases import Phrasebook
 from bot.language import load_config
+from bot.relay.identity import Pseudonyms
 from bot.telegram.gateway import PHRASES
-from bot.telegram.identity import Pseudonyms
 from bot.telegram.render import MAX_CALLBACK_DATA, escape
 
 phrase = Phrasebook(PHRASES, "gateway")

@@ -4,12 +4,13 @@ from __future__ import annotations
 import pytest
 
 from bot.cli import main
+from bot.relay.buttons import CallbackPayloads
+from bot.relay.identity import Pseudonyms
+from bot.relay.limits import RateLimiter, Verdict, shorten
 from bot.telegram.config import ConfigError, load_config
 from bot.telegram.gateway import user_text
-from bot.telegram.identity import Pseudonyms
-from bot.telegram.limits import RateLimiter, Verdict, shorten
 from bot.telegram.memory import ChatMemory
-from bot.telegram.render import CallbackPayloads, render, split_text, telegram_length
+from bot.telegram.render import render, split_text, telegram_length
 
 TOKEN = {"TELEGRAM_BOT_TOKEN": "1:abc"}
 
@@ -176,13 +177,27 @@ async def test_memory_keeps_ids_only_bounded_and_forgets_old_ones():
 
 
 # -- the commands --------------------------------------------------------------------------
-@pytest.mark.parametrize("command", ["telegram", "run"])
-def test_commands_say_what_is_missing_and_exit_2(command, monkeypatch, capsys):
+def test_telegram_says_what_is_missing_and_exits_2(monkeypatch, capsys):
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "VEIVISER_ENV"):
         monkeypatch.delenv(name, raising=False)
-    assert main([command]) == 2
+    assert main(["telegram"]) == 2
     error = capsys.readouterr().err
     assert "TELEGRAM_BOT_TOKEN is not set" in error and "BotFather" in error
+
+
+def test_run_without_a_token_serves_the_web_chat(monkeypatch, capsys):
+    for name in ("TELEGRAM_BOT_TOKEN", "VEIVISER_ENV", "VEIVISER_WEB_PORT", "VEIVISER_EXIT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["run", "--check"]) == 0
+    assert "web chat at http://127.0.0.1:8480/" in capsys.readouterr().err
+
+
+def test_run_with_a_token_checks_the_telegram_settings(monkeypatch, capsys):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:abc")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://example.org/hook")
+    monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET", raising=False)
+    assert main(["run", "--check"]) == 2
+    assert "TELEGRAM_WEBHOOK_SECRET is not set" in capsys.readouterr().err
 
 
 def test_production_without_secret_exits_2(monkeypatch, capsys):

@@ -20,8 +20,8 @@ from fakes import ANNA, SECRET, alive, next_text, wait_until
 
 from bot import paths
 from bot.i18n import lookup
+from bot.relay.identity import Pseudonyms
 from bot.stack import Stack
-from bot.telegram.identity import Pseudonyms
 from bot.telegram.render import escape
 
 pytestmark = [pytest.mark.model, pytest.mark.e2e]

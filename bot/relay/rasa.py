@@ -18,7 +18,8 @@ from typing import Any
 import aiohttp
 
 from bot.contract import LANGUAGE_CODE, PAYLOAD_FLAG
-from bot.telegram.config import RASA_TIMEOUT
+
+RASA_TIMEOUT = 5.0  # seconds: past this the gateway answers with the emergency numbers itself
 
 
 class RasaUnavailable(Exception):

@@ -1,0 +1,88 @@
+"""``veiviser web`` (``make web``): the web chat alone, against the Rasa at RASA_URL.
+
+Serves one page on VEIVISER_WEB_HOST:VEIVISER_WEB_PORT (127.0.0.1:8480 by
+default; docs/web.md). When a setting is wrong it says which and exits with
+status 2. It runs until Ctrl-C or SIGTERM.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable
+
+logger = logging.getLogger("bot.cli.web")
+EXIT_CONFIG = 2
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("web", help="run the web chat against the Rasa at RASA_URL")
+    parser.add_argument("--check", action="store_true",
+                        help="only check the configuration (exit status 2 when something is wrong)")
+    parser.set_defaults(run=run)
+
+
+def read_web_config(command: str):
+    """The web chat's configuration, or None after saying on stderr what is wrong."""
+    from bot.telegram.config import ConfigError
+    from bot.web.config import load_web_config
+
+    try:
+        return load_web_config()
+    except ConfigError as error:
+        print(f"veiviser {command}: the web chat cannot start:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        print("  (docs/web.md explains every setting.)", file=sys.stderr)
+        return None
+
+
+def run_web(config, supervise: Callable[[], object] | None = None) -> int:
+    """Serve the web chat until SIGINT or SIGTERM; ``supervise()`` is called every second."""
+    from bot.web.server import serve
+
+    async def main() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+
+        async def watch() -> None:
+            while not stop.is_set():
+                await asyncio.sleep(1)
+                try:
+                    supervise()
+                except Exception as error:  # noqa: BLE001 - keep serving; try again in a second
+                    logger.error("Restarting a server failed: %s", type(error).__name__)
+
+        watcher = asyncio.create_task(watch()) if supervise else None
+        try:
+            await serve(config, stop)
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+        return 0
+
+    try:
+        return asyncio.run(main())
+    except OSError as error:
+        print(f"Cannot start the web chat on {config.host}:{config.port}: {error.strerror or type(error).__name__}.",
+              file=sys.stderr)
+        return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.telegram import logs
+
+    logs.configure()
+    config = read_web_config("web")
+    if config is None:
+        return EXIT_CONFIG
+    if args.check:
+        print("The web chat's configuration is complete.", file=sys.stderr)
+        return 0
+    print(f"The web chat is at http://{config.host}:{config.port}/ (Rasa at {config.rasa_url}). "
+          "Ctrl-C stops it.", file=sys.stderr)
+    return run_web(config)
