@@ -43,9 +43,10 @@ def test_no_two_modules_import_each_other_not_even_inside_functions():
     assert not [module for module in graph if reaches(module, module, frozenset({module}))]
 
 
-def test_the_gateway_and_the_directory_never_load_rasa():
-    """The contract across the seam (issue 17): the Telegram gateway is its own light process, the help
-    directory is plain Python for coordinators' tools; neither may load Rasa (or TensorFlow) by any path.
+def test_the_gateways_and_the_directory_never_load_rasa():
+    """The contract across the seam (issue 17): the Telegram gateway and the web chat are their own light
+    processes, the help directory is plain Python for coordinators' tools; none may load Rasa (or TensorFlow)
+    by any path, and the web chat not python-telegram-bot either.
     Checked in a fresh interpreter, by what is actually loaded, so indirect imports count too."""
     import json
 
@@ -54,11 +55,13 @@ def test_the_gateway_and_the_directory_never_load_rasa():
     probe = (
         "import importlib, json, sys\n"
         "for name in sys.argv[1:]: importlib.import_module(name)\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk', 'tensorflow'))))"
+        "heavy = ('rasa', 'rasa_sdk', 'tensorflow') + (('telegram',) if 'bot.web.server' in sys.argv else ())\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))"
     )
     sides = {
         "gateway": ["bot.telegram.app", "bot.telegram.gateway", "bot.telegram.handlers", "bot.telegram.shared_state",
                     "bot.telegram.ops", "bot.telegram.request", "bot.cli.telegram"],
+        "web chat": ["bot.web.server", "bot.web.chat", "bot.cli.web", "bot.relay.rasa", "bot.relay.buttons"],
         "directory": ["bot.directory", "bot.directory.present", "bot.directory.coverage", "bot.directory.load"],
     }
     for side, modules in sides.items():

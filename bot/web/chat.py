@@ -76,8 +76,14 @@ class WebChat:
         self.web_phrase = Phrasebook(WEB_PHRASES, "web")
         self.pseudonyms = Pseudonyms(config.secret, namespace="web-tab")
         self.rasa = RasaClient(config.rasa_url, config.rasa_timeout)
-        self.limiter = RateLimiter()
-        self.payloads = CallbackPayloads()
+        if config.redis_url:  # shared by every web chat replica (bot.telegram.shared_state, keyed by pseudonym)
+            from bot.telegram.shared_state import RedisCallbackPayloads, RedisRateLimiter
+
+            self.limiter = RedisRateLimiter(config.redis_url, self.pseudonyms)
+            self.payloads = RedisCallbackPayloads(config.redis_url, self.pseudonyms)
+        else:
+            self.limiter = RateLimiter()
+            self.payloads = CallbackPayloads()
 
     # -- languages and texts -------------------------------------------------------------
     def page_language(self, requested: object, accept_language: str | None = None) -> str:
@@ -240,6 +246,9 @@ class WebChat:
 
     async def close(self) -> None:
         await self.rasa.close()
+        for shared in (self.limiter, self.payloads):
+            if hasattr(shared, "redis"):
+                await shared.redis.close()
 
 
 def _custom(message: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from bot.relay.rasa import RASA_TIMEOUT
+from bot.stores.connection import redis_url
 from bot.telegram.config import DEFAULT_RASA_URL, MIN_PRODUCTION_SECRET, MODES, ConfigError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -30,6 +31,7 @@ class WebConfig:
     exit_url: str = DEFAULT_EXIT_URL
     production: bool = False
     rasa_timeout: float = RASA_TIMEOUT
+    redis_url: str | None = None  # REDIS_URL: rate limits and button tokens shared by every web chat replica
 
 
 def load_web_config(env: Mapping[str, str] | None = None) -> WebConfig:
@@ -46,6 +48,7 @@ def load_web_config(env: Mapping[str, str] | None = None) -> WebConfig:
         problems.append(f"VEIVISER_ENV={mode!r}: use 'development' (the default) or 'production'")
     production = mode == "production"
     secret = get("VEIVISER_SECRET")
+    ephemeral = secret is None
     if secret is None:
         if production:
             problems.append("VEIVISER_SECRET is not set: production mode needs a long random key for the "
@@ -53,6 +56,10 @@ def load_web_config(env: Mapping[str, str] | None = None) -> WebConfig:
         secret = secrets.token_urlsafe(32)
     elif production and len(secret) < MIN_PRODUCTION_SECRET:
         problems.append(f"VEIVISER_SECRET is too short for production: use at least {MIN_PRODUCTION_SECRET} characters")
+    redis = redis_url(env)
+    if redis and ephemeral:
+        problems.append("REDIS_URL is set but VEIVISER_SECRET is not: every web chat replica must name a tab alike, "
+                        "so set the same long random key for all of them")
     port_text = get("VEIVISER_WEB_PORT")
     port = DEFAULT_PORT
     if port_text is not None:
@@ -73,4 +80,5 @@ def load_web_config(env: Mapping[str, str] | None = None) -> WebConfig:
         port=port,
         exit_url=exit_url,
         production=production,
+        redis_url=redis,
     )
