@@ -45,15 +45,17 @@ def test_every_unit_runs_a_veiviser_command_that_exists():
 def test_compose_runs_redis_without_persistence_and_two_replicas_behind_the_proxy():
     compose = yaml.safe_load((DEPLOY / "compose.yml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert {"redis", "actions", "rasa-a", "rasa-b", "telegram", "proxy"} <= set(services)
+    assert {"redis", "actions", "rasa-a", "rasa-b", "telegram", "web", "proxy"} <= set(services)
     redis = " ".join(services["redis"]["command"])
     assert '--save  --appendonly no' in redis.replace('""', "")
-    for name in ("actions", "rasa-a", "rasa-b", "telegram"):
+    for name in ("actions", "rasa-a", "rasa-b", "telegram", "web"):
         assert services[name]["environment"]["REDIS_URL"] == "redis://redis:6379/0", name
     assert services["rasa-a"]["command"][:2] == ["veiviser", "rasa"] == services["rasa-b"]["command"][:2]
     proxy = (DEPLOY / "compose-nginx.conf").read_text(encoding="utf-8")
     assert "server rasa-a:5005" in proxy and "server rasa-b:5005" in proxy
     assert services["telegram"]["environment"]["RASA_URL"] == "http://proxy:8080" and "listen 8080" in proxy
+    assert services["web"]["environment"]["RASA_URL"] == "http://proxy:8080"
+    assert f"proxy_pass http://web:{services['web']['environment']['VEIVISER_WEB_PORT']};" in proxy
 
 
 def test_the_example_environment_names_only_settings_the_code_reads():

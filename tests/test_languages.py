@@ -69,6 +69,10 @@ def check_gateway_catalogue(code):
     check_complete(code, "gateway")
 
 
+def check_web_catalogue(code):
+    check_complete(code, "web")
+
+
 def check_resources_catalogue(code):
     check_complete(code, "resources")
 
