@@ -7,13 +7,11 @@ until Ctrl-C or SIGTERM and then stops polling (or the webhook server) cleanly.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import signal
 import sys
 from collections.abc import Callable
 
-logger = logging.getLogger("bot.cli.telegram")
+from bot.cli.serving import read_settings, serve_until_stopped
+
 EXIT_CONFIG = 2
 
 
@@ -26,16 +24,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def read_config(command: str):
     """The gateway's configuration, or None after saying on stderr what is missing."""
-    from bot.telegram.config import ConfigError, load_config
+    from bot.telegram.config import load_config
 
-    try:
-        return load_config()
-    except ConfigError as error:
-        print(f"veiviser {command}: the Telegram gateway cannot start:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        print("  (docs/telegram.md explains every setting.)", file=sys.stderr)
-        return None
+    return read_settings(load_config, command, "the Telegram gateway", "docs/telegram.md")
 
 
 def run_gateway(config, supervise: Callable[[], object] | None = None) -> int:
@@ -44,30 +35,8 @@ def run_gateway(config, supervise: Callable[[], object] | None = None) -> int:
 
     from bot.telegram.app import serve
 
-    async def main() -> int:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-
-        async def watch() -> None:
-            while not stop.is_set():
-                await asyncio.sleep(1)
-                try:
-                    supervise()
-                except Exception as error:  # noqa: BLE001 - keep serving; try again in a second
-                    logger.error("Restarting a server failed: %s", type(error).__name__)
-
-        watcher = asyncio.create_task(watch()) if supervise else None
-        try:
-            await serve(config, stop)
-        finally:
-            if watcher is not None:
-                watcher.cancel()
-        return 0
-
     try:
-        return asyncio.run(main())
+        return serve_until_stopped(lambda stop: serve(config, stop), supervise)
     except InvalidToken:
         print("Telegram refused TELEGRAM_BOT_TOKEN: check the token @BotFather gave you.", file=sys.stderr)
         return EXIT_CONFIG

@@ -7,13 +7,11 @@ status 2. It runs until Ctrl-C or SIGTERM.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import signal
 import sys
 from collections.abc import Callable
 
-logger = logging.getLogger("bot.cli.web")
+from bot.cli.serving import read_settings, serve_until_stopped
+
 EXIT_CONFIG = 2
 
 
@@ -26,47 +24,17 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def read_web_config(command: str):
     """The web chat's configuration, or None after saying on stderr what is wrong."""
-    from bot.telegram.config import ConfigError
     from bot.web.config import load_web_config
 
-    try:
-        return load_web_config()
-    except ConfigError as error:
-        print(f"veiviser {command}: the web chat cannot start:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        print("  (docs/web.md explains every setting.)", file=sys.stderr)
-        return None
+    return read_settings(load_web_config, command, "the web chat", "docs/web.md")
 
 
 def run_web(config, supervise: Callable[[], object] | None = None) -> int:
     """Serve the web chat until SIGINT or SIGTERM; ``supervise()`` is called every second."""
     from bot.web.server import serve
 
-    async def main() -> int:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-
-        async def watch() -> None:
-            while not stop.is_set():
-                await asyncio.sleep(1)
-                try:
-                    supervise()
-                except Exception as error:  # noqa: BLE001 - keep serving; try again in a second
-                    logger.error("Restarting a server failed: %s", type(error).__name__)
-
-        watcher = asyncio.create_task(watch()) if supervise else None
-        try:
-            await serve(config, stop)
-        finally:
-            if watcher is not None:
-                watcher.cancel()
-        return 0
-
     try:
-        return asyncio.run(main())
+        return serve_until_stopped(lambda stop: serve(config, stop), supervise)
     except OSError as error:
         print(f"Cannot start the web chat on {config.host}:{config.port}: {error.strerror or type(error).__name__}.",
               file=sys.stderr)

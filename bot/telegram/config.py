@@ -1,39 +1,25 @@
-"""The gateway's settings, read from the environment (documented in docs/telegram.md).
+"""The Telegram gateway's settings, read from the environment (documented in docs/telegram.md).
 
-Development is the default mode; ``VEIVISER_ENV=production`` makes the gateway
-refuse to start without a real ``VEIVISER_SECRET``. In development a missing
-secret is replaced by a random one for the life of the process (pseudonyms
-then change at every restart, which is harmless there).
+The mode, the pseudonym key, REDIS_URL and RASA_URL are read as every gateway
+reads them (``bot.relay.settings``); ``ConfigError`` is re-exported from there.
 """
 from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from bot.relay.rasa import RASA_TIMEOUT
-from bot.stores.connection import redis_url
+from bot.relay.settings import DEFAULT_RASA_URL, ConfigError, common_settings, reader
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 DEFAULT_AUTO_ERASE_MINUTES = 30.0
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
-MIN_PRODUCTION_SECRET = 32
 # Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-MODES = ("development", "production")
-
-
-class ConfigError(ValueError):
-    """The environment does not describe a gateway that may start; ``problems`` say what to set."""
-
-    def __init__(self, *problems: str) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -93,16 +79,11 @@ def _port(raw: str | None, name: str = "TELEGRAM_WEBHOOK_PORT") -> int:
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read and check the settings; raise ConfigError naming whatever is missing or wrong."""
     env = os.environ if env is None else env
-
-    def get(name: str) -> str | None:
-        value = env.get(name)
-        return value.strip() if value and value.strip() else None
+    get = reader(env)
 
     problems: list[str] = []
-    mode = (get("VEIVISER_ENV") or "development").lower()
-    if mode not in MODES:
-        problems.append(f"VEIVISER_ENV={mode!r}: use 'development' (the default) or 'production'")
-    production = mode == "production"
+    common = common_settings(env, problems, "every gateway replica")
+    production = common.production
 
     token = get("TELEGRAM_BOT_TOKEN")
     if not token:
@@ -110,23 +91,6 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
             "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram and "
             "export TELEGRAM_BOT_TOKEN=<the token it gives you>"
         )
-
-    secret = get("VEIVISER_SECRET")
-    ephemeral = False
-    if secret is None:
-        if production:
-            problems.append(
-                "VEIVISER_SECRET is not set: production mode needs a long random key for the "
-                "pseudonymous ids, e.g. export VEIVISER_SECRET=$(openssl rand -hex 32)"
-            )
-        secret, ephemeral = secrets.token_urlsafe(32), True
-    elif production and len(secret) < MIN_PRODUCTION_SECRET:
-        problems.append(f"VEIVISER_SECRET is too short for production: use at least {MIN_PRODUCTION_SECRET} characters")
-
-    redis = redis_url(env)
-    if redis and ephemeral:
-        problems.append("REDIS_URL is set but VEIVISER_SECRET is not: every gateway replica (and the next start) "
-                        "must name a chat alike, so set the same long random key for all of them")
 
     webhook_url, webhook_secret = get("TELEGRAM_WEBHOOK_URL"), get("TELEGRAM_WEBHOOK_SECRET")
     if webhook_url:
@@ -157,16 +121,16 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigError(*problems)
     return Config(
         token=token,
-        secret=secret.encode("utf-8"),
+        secret=common.secret.encode("utf-8"),
         base_url=get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL,
-        rasa_url=(get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
+        rasa_url=common.rasa_url,
         production=production,
-        secret_is_ephemeral=ephemeral,
+        secret_is_ephemeral=common.secret_is_ephemeral,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret if webhook_url else None,
         webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
         webhook_port=port,
         auto_erase_after=auto_erase,
-        redis_url=redis,
+        redis_url=common.redis_url,
         ops_port=ops_port,
     )

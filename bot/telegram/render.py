@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
+from bot.nlu.names import own_names
 from bot.relay.buttons import CallbackPayloads
 
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
@@ -90,18 +90,13 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return chunks
 
 
-def own_name(code: str) -> str:
-    """A language's name in that language, from Babel: "norsk bokmål" -> "Norsk bokmål"."""
-    name = Locale.parse(code).get_display_name(code) or code
-    return name[:1].upper() + name[1:]
-
-
 MENU_COLUMNS = 2  # 18 languages in 9 rows: fits a phone screen
 
 
 def language_keyboard(languages: Iterable[str]) -> InlineKeyboardMarkup:
     """Every language in its own name, two to a row."""
-    buttons = [InlineKeyboardButton(own_name(code), callback_data=LANGUAGE + code) for code in languages]
+    names = own_names()
+    buttons = [InlineKeyboardButton(names.get(code, code), callback_data=LANGUAGE + code) for code in languages]
     return InlineKeyboardMarkup([buttons[i:i + MENU_COLUMNS] for i in range(0, len(buttons), MENU_COLUMNS)])
 
 

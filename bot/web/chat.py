@@ -26,6 +26,7 @@ from bot.language import load_config as load_languages
 from bot.language import negotiate
 from bot.language.script import candidates as script_candidates
 from bot.nlu.keywords import match_emergency
+from bot.nlu.names import own_names
 from bot.relay.buttons import CallbackPayloads
 from bot.relay.identity import Pseudonyms
 from bot.relay.limits import RateLimiter, Verdict, shorten
@@ -136,7 +137,8 @@ class WebChat:
 
     def menu(self) -> list[dict[str, str]]:
         """Every shipped language in its own name (as the Telegram menu shows them)."""
-        return [{"code": code, "name": own_name(code), "dir": direction(code)} for code in self.languages.shipped]
+        names = own_names()
+        return [{"code": code, "name": names.get(code, code), "dir": direction(code)} for code in self.languages.shipped]
 
     # -- turns ---------------------------------------------------------------------------
     async def message(self, body: dict[str, Any], accept_language: str | None = None) -> Turn:
@@ -272,9 +274,3 @@ def _accepted(header: str | None) -> list[str]:
         if code and code != "*" and quality > 0:
             weighted.append((-quality, index, code.strip()))
     return [code for _, _, code in sorted(weighted)]
-
-
-def own_name(code: str) -> str:
-    """A language's name in that language, from Babel: "norsk bokmål" -> "Norsk bokmål"."""
-    name = Locale.parse(code).get_display_name(code) or code
-    return name[:1].upper() + name[1:]

@@ -17,8 +17,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.contract import MAX_TEXT
 from bot.i18n.phrases import Phrasebook
 from bot.relay.limits import RATE_LIMIT
+from bot.relay.settings import ConfigError
 from bot.stack import free_port
-from bot.telegram.config import ConfigError
 from bot.web.chat import GATEWAY_PHRASES, WEB_PHRASES
 from bot.web.config import load_web_config
 from bot.web.links import parts
