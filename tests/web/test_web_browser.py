@@ -66,6 +66,19 @@ def press(driver, title: str) -> None:
     settle(driver, before)
 
 
+def glyphs_left_to_right(driver, link) -> bool:
+    """Whether each character of a link stands to the right of the one before it, on one line."""
+    script = """
+      var text = arguments[0].firstChild, range = document.createRange(), lefts = [], tops = [];
+      for (var i = 0; i < text.length; i++) {
+        range.setStart(text, i); range.setEnd(text, i + 1);
+        var box = range.getBoundingClientRect(); lefts.push(box.left); tops.push(Math.round(box.top));
+      }
+      return [lefts, tops];"""
+    lefts, tops = driver.execute_script(script, link)
+    return len(set(tops)) == 1 and all(a < b for a, b in zip(lefts, lefts[1:]))
+
+
 def storage(driver) -> dict:
     return driver.execute_script(
         "return {cookies: document.cookie, local: localStorage.length, session: sessionStorage.length}")
@@ -115,8 +128,11 @@ def test_arabic_from_the_menu_turns_the_page_right_to_left(browser, web):
     say(browser, "أين يمكنني أن أنام الليلة؟ أنا في أوسلو")
     answer = settle(browser, before)[-1]
     assert answer.find_element(By.TAG_NAME, "p").value_of_css_property("direction") == "rtl"
-    number = browser.find_elements(By.CSS_SELECTOR, "#log li.bot a[href^='tel:']")[-1]
-    assert number.get_attribute("dir") == "ltr", "a number to call reads left to right inside Arabic"
+    click(browser, browser.find_element(By.CSS_SELECTOR, "#numbers summary"))
+    links = browser.find_elements(By.CSS_SELECTOR, "#log li.bot a[href^='tel:'], #numbers-text a[href^='tel:']")
+    assert len([link for link in links if " " in link.text]) >= 4, "numbers of several groups to check"
+    for link in links:
+        assert glyphs_left_to_right(browser, link), f"{link.text} reads left to right inside Arabic, on one line"
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
 
 
