@@ -160,7 +160,7 @@ class WebChat:
                 raise BadRequest("button")
             verdict = await self.limiter.check(tab)
             if verdict is not Verdict.ALLOW:
-                return self._limited(page, verdict)
+                return self._limited(tab, page, verdict)
             payload = await self.payloads.decode(tab, token)
             if payload is None:
                 return Turn(page, [self.notice(page, "button_expired")])
@@ -177,15 +177,15 @@ class WebChat:
         else:
             verdict = await self.limiter.check(tab)
             if verdict is not Verdict.ALLOW:
-                return self._limited(language, verdict)
+                return self._limited(tab, language, verdict)
         text, shortened = shorten(text, MAX_TEXT)
         turn = await self._ask(tab, text, language, page_code=page)
         if shortened:
             turn.messages.insert(0, self.notice(language, "too_long", limit=f"{MAX_TEXT:,}".replace(",", " ")))
         return turn
 
-    def _limited(self, language: str, verdict: Verdict) -> Turn:
-        logger.info("tab %s: over the rate limit (%s)", "-", verdict.value)
+    def _limited(self, tab: str, language: str, verdict: Verdict) -> Turn:
+        logger.info("tab %s: over the rate limit (%s)", self.pseudonyms.for_log(tab), verdict.value)
         if verdict is Verdict.SLOW_DOWN:
             return Turn(language, [self.notice(language, "slow_down", "emergency_numbers")], limited=True)
         return Turn(language, [], limited=True)
@@ -197,9 +197,9 @@ class WebChat:
         try:
             answer = await self.rasa.send(sender, text, page_code or language, payload=payload)
         except RasaUnavailable as error:
-            logger.warning("tab %s: Rasa unavailable (%s)", sender[:10], error.reason)
+            logger.warning("tab %s: Rasa unavailable (%s)", self.pseudonyms.for_log(tab), error.reason)
             return Turn(language, [self.notice(language, "fault", "emergency_numbers")])
-        logger.info("tab %s: Rasa answered %d message(s) in %.2f s", sender[:10], len(answer),
+        logger.info("tab %s: Rasa answered %d message(s) in %.2f s", self.pseudonyms.for_log(tab), len(answer),
                     time.monotonic() - started)
         turn = Turn(language, await self._render(tab, answer))
         turn.erased = any(_custom(m).get("erase_chat") is True for m in answer)
@@ -237,12 +237,12 @@ class WebChat:
         try:
             answer = await self.rasa.send(sender, FORGET_PAYLOAD, language, payload=True)
         except RasaUnavailable as error:
-            logger.warning("tab %s: erasing could not reach Rasa (%s)", sender[:10], error.reason)
+            logger.warning("tab %s: erasing could not reach Rasa (%s)", self.pseudonyms.for_log(tab), error.reason)
             return Turn(language, [self.notice(language, "deleted_local_only")], erased=True)
         if not any(_custom(m).get("erase_chat") is True for m in answer):
-            logger.warning("tab %s: Rasa did not confirm the erasing", sender[:10])
+            logger.warning("tab %s: Rasa did not confirm the erasing", self.pseudonyms.for_log(tab))
             return Turn(language, [self.notice(language, "deleted_local_only")], erased=True)
-        logger.info("tab %s: conversation erased", sender[:10])
+        logger.info("tab %s: conversation erased", self.pseudonyms.for_log(tab))
         # the page's own words: Rasa's confirmation speaks of deleting the chat in an app
         return Turn(language, [self.notice(language, "deleted")], erased=True)
 
