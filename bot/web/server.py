@@ -2,7 +2,7 @@
 
 Every response carries a strict Content-Security-Policy (nothing from
 elsewhere, no inline script or style), ``Cache-Control: no-store`` and no
-referrer; erasing also sends ``Clear-Site-Data``. Turns are JSON posted from
+referrer. Turns are JSON posted from
 the page's own origin only. No access log: a request line is enough to link
 a person to a visit. Errors are logged by kind and place, never with a text
 or an id, and the page answers them with its own emergency numbers.
@@ -105,9 +105,7 @@ async def message(request: web.Request) -> web.Response:
 async def forget(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
     turn = await chat.forget(await _json(request), request.headers.get("Accept-Language"))
-    response = web.json_response(turn.json())
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    return web.json_response(turn.json())
 
 
 async def no_icon(request: web.Request) -> web.Response:

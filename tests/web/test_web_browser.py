@@ -76,7 +76,7 @@ def glyphs_left_to_right(driver, link) -> bool:
       }
       return [lefts, tops];"""
     lefts, tops = driver.execute_script(script, link)
-    return len(set(tops)) == 1 and all(a < b for a, b in zip(lefts, lefts[1:]))
+    return len(set(tops)) == 1 and all(a < b for a, b in zip(lefts, lefts[1:], strict=False))
 
 
 def storage(driver) -> dict:
@@ -144,8 +144,11 @@ def test_quick_exit_leaves_for_the_neutral_site_and_back_does_not_return(browser
     settle(browser, before)
     assert storage(browser) == {"cookies": "", "local": 0, "session": 0}
     assert browser.get_cookies() == []
+    entries = browser.execute_script("return history.length")
     browser.find_element(By.ID, "exit").click()
-    WebDriverWait(browser, 10).until(lambda d: d.current_url == f"{neutral_site}/neutral")
+    WebDriverWait(browser, 10).until(lambda d: d.current_url == f"{neutral_site}/neutral"
+                                     and d.find_elements(By.ID, "neutral"))
+    assert browser.execute_script("return history.length") == entries, "the chat's entry was replaced, not added to"
     browser.back()
     WebDriverWait(browser, 10).until(lambda d: d.current_url != f"{neutral_site}/neutral")
     assert browser.current_url == f"{neutral_site}/before", "Back skips the chat: it is gone from the history"

@@ -130,7 +130,7 @@
       method: "POST",
       headers: {"Content-Type": "application/json"},
       body: JSON.stringify(body),
-      credentials: "same-origin", // there are no cookies; Clear-Site-Data needs it
+      credentials: "omit", // there are no cookies to send
       cache: "no-store",
       signal: controller.signal
     }).then(function (response) {
