@@ -126,6 +126,16 @@ def test_ordinary_words_are_not_places(places):
     assert places.recognise("I have no time to talk and my boss is a bad man at work").places == []
 
 
+def test_a_named_country_outweighs_a_word_that_is_a_place_elsewhere(places):
+    """After "which country?", every word may be a place: "are" folds to Åre (Sweden). A country named
+    outright wins over such a bare word, not over a place written as such."""
+    found = places.recognise("Denmark I think, the signs are in danish", expecting=True)
+    assert (found.places, found.country) == ([], "DK")
+    assert places.recognise("are", expecting=True).place.name == "Åre", "alone, it is an answer"
+    assert places.recognise("Denmark, Malmö", expecting=True).place.name == "Malmö"
+    assert places.recognise("Danmark, Tønder", expecting=True).place.name == "Tønder"
+
+
 def test_same_name_in_two_counties_is_ambiguous(places):
     found = places.recognise("jeg bor i Herøy")
     assert found.ambiguous and {p.county for p in found.places} == {"15", "18"}

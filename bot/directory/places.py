@@ -80,6 +80,7 @@ class PlaceIndex:
             return result
         found: list[list[Place]] = self._inside(fold(text or ""))
         near: list[list[Place]] = []  # fuzzy or transliterated: count only when no name is exact ("i mange" is not Ånge)
+        weak: list[list[Place]] = []  # counted only because a place was expected: "the signs are in danish" is not Åre
         short = expecting or len(tokens) <= SHORT_MESSAGE
         spelt = set(_WORD.findall(unicodedata.normalize("NFC", text or "").lower()))  # as written, diacritics kept
         i = 0
@@ -92,8 +93,11 @@ class PlaceIndex:
                           or self._transliterated(span, after_preposition or short))
                 # a short name written with its own letters ("malmö", "Ørsta") is no ordinary word
                 own_letters = bool(exact) and any(not p.name.isascii() and p.name.lower() in spelt for p in exact)
-                if places and (n > 1 or after_preposition or short or own_letters or len(span) >= SAFE_LENGTH):
+                strong = n > 1 or after_preposition or own_letters or len(span) >= SAFE_LENGTH
+                if places and (strong or short):
                     (found if exact else near).append(places)
+                    if not strong:
+                        weak.append(places)
                     i += n
                     break
             else:
@@ -109,7 +113,11 @@ class PlaceIndex:
         folded = fold(text or "")
         countries += [code for form, code in self._countries.items() if written_without_spaces(form) and form in folded]
         result.country = countries[0] if countries else None
+        here = [code for code, before in named if not (before and before[0] in ORIGIN)]
         found += near
+        if here:  # a country named outright outweighs a bare word that is also a place elsewhere
+            found = [places for places in found
+                     if not any(places is w for w in weak) or any(p.country in here for p in places)]
         if found:
             result.places = _prefer(_as_spelt(found[0], text or ""), country_hint or result.country)
             if result.place:
