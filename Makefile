@@ -13,7 +13,7 @@ PYTHON ?= $(shell command -v python3.10 2>/dev/null || ls -d $${PYENV_ROOT:-$$HO
 MODEL      := models/veiviser.tar.gz
 BASELINE   := models/baseline.tar.gz
 # The model is trained again when its data or the code of its components changes.
-TRAIN_DATA := config.yml $(shell find intents dialogue responses -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
+TRAIN_DATA := config.yml $(shell find intents dialogue responses -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py bot/text/*.py)
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3

@@ -46,7 +46,8 @@ def test_no_two_modules_import_each_other_not_even_inside_functions():
 def test_the_gateways_and_the_directory_never_load_rasa():
     """The contract across the seam (issue 17): the Telegram gateway and the web chat are their own light
     processes, the help directory is plain Python for coordinators' tools; none may load Rasa (or TensorFlow)
-    by any path, and the web chat not python-telegram-bot either.
+    by any path, the web chat not python-telegram-bot either, and the directory not even ``bot.nlu`` (what it
+    shares with the NLU, text folding and names, is in ``bot.text``).
     Checked in a fresh interpreter, by what is actually loaded, so indirect imports count too."""
     import json
 
@@ -56,7 +57,9 @@ def test_the_gateways_and_the_directory_never_load_rasa():
         "import importlib, json, sys\n"
         "for name in sys.argv[1:]: importlib.import_module(name)\n"
         "heavy = ('rasa', 'rasa_sdk', 'tensorflow') + (('telegram',) if 'bot.web.server' in sys.argv else ())\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))"
+        "upward = ('bot.nlu',) if 'bot.directory' in sys.argv else ()\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
+        "                        or any(m == u or m.startswith(u + '.') for u in upward))))"
     )
     sides = {
         "gateway": ["bot.telegram.app", "bot.telegram.gateway", "bot.telegram.handlers", "bot.telegram.shared_state",

@@ -90,7 +90,7 @@ def test_no_acute_evaluation_sentence_is_trained(training):
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    from bot.nlu.text import fold
+    from bot.text.folding import fold
 
     trained = [fold(e) for intents in training.values() for examples in intents.values() for e in examples]
     exact = set(trained)

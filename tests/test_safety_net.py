@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from bot.nlu.names import country_names, find_names, language_names
 from bot.nlu.safety_net import load_patterns, match_emergency
-from bot.nlu.text import fold
+from bot.text.folding import fold
+from bot.text.names import country_names, find_names, language_names
 
 MUST_MATCH = [
     "HELP", "Hjelp!!", "HJÆLP HJÆLP", "hjälp", "sos", "помогите", "ajutor", "pomocy!",
@@ -112,13 +112,13 @@ def test_names_index_is_current_with_babel():
     """Built with the Babel that requirements.lock pins; another Babel may name languages otherwise."""
     import babel
 
-    from bot.nlu.names import _stored, build_index, stored_babel_version
+    from bot.text.names import _stored, build_index, stored_babel_version
 
     assert stored_babel_version() == babel.__version__, (
-        f"bot/nlu/names.json was built with Babel {stored_babel_version()}, this is Babel {babel.__version__}: "
+        f"bot/text/names.json was built with Babel {stored_babel_version()}, this is Babel {babel.__version__}: "
         "install from requirements.lock (`make setup`), or after `make lock` run `veiviser names`")
     stored = {key: value for key, value in _stored().items() if key != "babel"}
-    assert stored == build_index(), "bot/nlu/names.json is stale: run `veiviser names`"
+    assert stored == build_index(), "bot/text/names.json is stale: run `veiviser names`"
 
 
 def test_no_pattern_scans_the_whole_message_at_every_position():
@@ -130,7 +130,7 @@ def test_no_pattern_scans_the_whole_message_at_every_position():
 
 
 def test_patterns_of_another_script_are_skipped_but_mixed_ones_are_tried():
-    from bot.nlu.text import pattern_scripts
+    from bot.text.folding import pattern_scripts
 
     needs = {language: set() for language, _ in load_patterns()}
     for language, pattern in load_patterns():

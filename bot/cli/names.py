@@ -1,4 +1,4 @@
-"""``veiviser names``: rebuild bot/nlu/names.json (language and country names) from Babel."""
+"""``veiviser names``: rebuild bot/text/names.json (language and country names) from Babel."""
 from __future__ import annotations
 
 import argparse
@@ -6,14 +6,14 @@ import json
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("names", help="rebuild bot/nlu/names.json from Babel's locale data")
+    parser = commands.add_parser("names", help="rebuild bot/text/names.json from Babel's locale data")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import babel
 
-    from bot.nlu.names import NAMES_FILE, build_index
+    from bot.text.names import NAMES_FILE, build_index
 
     index = {**build_index(), "babel": babel.__version__}
     NAMES_FILE.write_text(json.dumps(index, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")

@@ -21,9 +21,9 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from bot.directory.schema import Directory, Place
-from bot.nlu.names import country_names, find_names
-from bot.nlu.place_words import PREPOSITIONS, name_key
-from bot.nlu.text import fold, written_without_spaces
+from bot.text.folding import fold, written_without_spaces
+from bot.text.names import country_names, find_names
+from bot.text.place_words import PREPOSITIONS, name_key
 
 _WORD = re.compile(r"\w+")
 _INFLECTIONS = ("s", "ie", "ii", "iu", "ei", "e", "a", "en", "u", "om", "y")

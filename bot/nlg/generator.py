@@ -22,7 +22,7 @@ from bot.contract import intent_payload
 from bot.i18n import lookup, phrase
 from bot.i18n.catalogs import SOURCE_LANGUAGE
 from bot.language import load_config, negotiate
-from bot.nlu.names import own_names
+from bot.text.names import own_names
 
 logger = logging.getLogger(__name__)
 

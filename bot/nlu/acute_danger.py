@@ -66,8 +66,9 @@ def decide(intent: dict[str, Any], probability: float, config: dict[str, Any]) -
 class AcuteDangerModel(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
+        # features_version: as LinearIntentClassifier's (the pickled preprocessor's module path)
         return {"char_ngrams": [2, 5], "word_ngrams": [1, 2], "alpha": 1e-4, "max_iter": 50, "random_state": 0,
-                "raise_alone": 0.8, "confirm": 0.5, "classifier_alone": 0.8}
+                "raise_alone": 0.8, "confirm": 0.5, "classifier_alone": 0.8, "features_version": 2}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  scorer: CompiledPipeline | None = None) -> None:

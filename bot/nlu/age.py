@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.nlu.text import fold
+from bot.text.folding import fold
 
 AGE_WORDS = Path(__file__).resolve().parent / "age_words.yml"
 ADULT = 18

@@ -34,7 +34,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.nlu.scorer import CompiledPipeline
-from bot.nlu.text import features_text, thai_words, use_thai_words
+from bot.text.folding import features_text, thai_words, use_thai_words
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "linear_intent_classifier.joblib"
@@ -60,7 +60,7 @@ def build_pipeline(config: dict[str, Any]) -> Pipeline:
 
 @dataclass
 class Trained:
-    """A fitted pipeline and the Thai words its texts were segmented with (bot/nlu/text.py)."""
+    """A fitted pipeline and the Thai words its texts were segmented with (bot/text/folding.py)."""
 
     pipeline: Pipeline
     thai_words: list[str]
@@ -107,7 +107,11 @@ def load_pipeline(path: Path) -> CompiledPipeline:
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"char_ngrams": [2, 5], "alpha": 1e-5, "max_iter": 50, "random_state": 0, "ranking_length": 10}
+        # features_version: the fitted pipeline pickles its preprocessor by module path
+        # (bot.text.folding.features_text); bump it when that moves or changes, so that Rasa's
+        # cache trains the component again instead of restoring one that cannot load.
+        return {"char_ngrams": [2, 5], "alpha": 1e-5, "max_iter": 50, "random_state": 0, "ranking_length": 10,
+                "features_version": 2}
 
     def __init__(
         self,

@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.age import says_minor
 from bot.nlu.component import StatelessComponent, user_texts
-from bot.nlu.names import country_names, find_names, language_names
+from bot.text.names import country_names, find_names, language_names
 
 
 class _NameExtractor(StatelessComponent, EntityExtractorMixin):

@@ -14,7 +14,7 @@ from re import Pattern
 
 import yaml
 
-from bot.nlu.text import fold, letter_scripts, pattern_scripts
+from bot.text.folding import fold, letter_scripts, pattern_scripts
 
 KEYWORDS_PATH = Path(__file__).resolve().parent / "emergency_keywords"  # one file per language; README.md there
 ANY = "any"  # lone cries in every language: tried first, never calmed

@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import paths
 from bot.nlu.component import StatelessComponent, user_texts
-from bot.nlu.place_words import PREPOSITIONS, name_key
+from bot.text.place_words import PREPOSITIONS, name_key
 
 PLACE_INTENT = "inform_location"
 UNSURE = 0.6

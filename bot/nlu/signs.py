@@ -15,7 +15,7 @@ from re import Pattern
 
 import yaml
 
-from bot.nlu.text import fold, letter_scripts, pattern_scripts
+from bot.text.folding import fold, letter_scripts, pattern_scripts
 
 SIGNS_PATH = Path(__file__).resolve().parent / "trafficking_signs"  # one file per language; README.md there
 SIGNS = ("documents_taken", "pay_withheld", "debt", "threats", "confined", "money_taken", "forced_sex")

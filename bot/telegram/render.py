@@ -19,8 +19,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
-from bot.nlu.names import own_names
 from bot.relay.buttons import CallbackPayloads
+from bot.text.names import own_names
 
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 MAX_CALLBACK_DATA = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes

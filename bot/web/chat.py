@@ -26,11 +26,11 @@ from bot.language import load_config as load_languages
 from bot.language import negotiate
 from bot.language.script import candidates as script_candidates
 from bot.nlu.keywords import match_emergency
-from bot.nlu.names import own_names
 from bot.relay.buttons import CallbackPayloads
 from bot.relay.identity import Pseudonyms
 from bot.relay.limits import RateLimiter, Verdict, shorten
 from bot.relay.rasa import RasaClient, RasaUnavailable
+from bot.text.names import own_names
 from bot.web.config import WebConfig
 from bot.web.links import parts
 

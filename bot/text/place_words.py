@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.text import fold, written_without_spaces
+from bot.text.folding import fold, written_without_spaces
 
 _WORD = re.compile(r"\w+")
 _SUFFIXES = (" kommune", " kommun", " municipality", " fylke", " fylkeskommune", " lan", " region", " county", " stad")

@@ -16,7 +16,7 @@ from babel import Locale
 
 from bot.contract import COUNTRIES
 from bot.language.supported import load_config
-from bot.nlu.text import fold
+from bot.text.folding import fold
 
 _VOWEL_END = re.compile(r"[aeiouyаяеиоуыюіїєąęæøå]$")
 
