@@ -29,6 +29,13 @@ FORGET_PAYLOAD = "/forget_me"  # erases the conversation; Rasa answers with cust
 # Rasa's custom {"printable": true} after an answer: it may be printed for a case file
 # (the staff routing steps); the web chat offers "Print the steps" for that answer alone.
 PRINTABLE = "printable"
+ERASE_CHAT = "erase_chat"
+
+
+def flagged(messages: list, flag: str) -> bool:
+    """Whether one of Rasa's messages carries ``custom: {flag: true}`` (``ERASE_CHAT``, ``PRINTABLE``)."""
+    return any(isinstance(m, dict) and isinstance(m.get("custom"), dict) and m["custom"].get(flag) is True
+               for m in messages)
 
 COUNTRIES = ("NO", "DK", "SE")
 # Intents the classifier never predicts: only the assistant's buttons send them (or, for

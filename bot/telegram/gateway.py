@@ -25,10 +25,10 @@ from bot.i18n.bidi import isolate_numbers
 from bot.i18n.phrases import Phrasebook
 from bot.language import load_config as load_languages
 from bot.language import negotiate
-from bot.language.script import candidates as script_candidates
 from bot.nlu.keywords import match_emergency
 from bot.relay.buttons import CallbackPayloads
 from bot.relay.identity import Pseudonyms
+from bot.relay.language import text_language
 from bot.relay.limits import RateLimiter
 from bot.relay.rasa import RasaClient, RasaUnavailable
 from bot.telegram import ops
@@ -76,17 +76,9 @@ class Gateway:
         or a script only one shipped language uses), else the app's (often English for the people
         we serve), else English."""
         return (chosen
-                or (self._text_language(text) if text else None)
+                or (text_language(text, self.languages.shipped, match_emergency(text)) if text else None)
                 or negotiate(getattr(user, "language_code", None))
                 or self.languages.default)
-
-    def _text_language(self, text: str) -> str | None:
-        shipped = self.languages.shipped
-        matched = match_emergency(text)
-        if matched in shipped:
-            return matched
-        usable = [code for code in script_candidates(text) if code in shipped]
-        return usable[0] if usable else None
 
     def text(self, language: str, *keys: str, **values: object) -> str:
         """Phrases joined by blank lines, HTML-escaped for sending."""

@@ -19,6 +19,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
+from bot.contract import ERASE_CHAT, flagged
 from bot.relay.buttons import CallbackPayloads
 from bot.text.names import own_names
 
@@ -143,8 +144,7 @@ def _text_of(message: dict[str, Any]) -> str:
 
 def erase_requested(messages: list[dict[str, Any]]) -> bool:
     """Whether one of Rasa's messages carries ``custom: {"erase_chat": true}``."""
-    return any(isinstance(message.get("custom"), dict) and message["custom"].get("erase_chat") is True
-               for message in messages)
+    return flagged(messages, ERASE_CHAT)
 
 
 async def render(messages: list[dict[str, Any]], payloads: CallbackPayloads, chat_id: int,

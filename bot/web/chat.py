@@ -11,6 +11,7 @@ numbers from the gateway's own catalogue, in the user's language.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -20,14 +21,22 @@ from typing import Any
 
 from babel import Locale
 
-from bot.contract import FORGET_PAYLOAD, MAX_TEXT, PRINTABLE, as_user_text, intent_payload
+from bot.contract import (
+    ERASE_CHAT,
+    FORGET_PAYLOAD,
+    MAX_TEXT,
+    PRINTABLE,
+    as_user_text,
+    flagged,
+    intent_payload,
+)
 from bot.i18n.phrases import Phrasebook
 from bot.language import load_config as load_languages
 from bot.language import negotiate
-from bot.language.script import candidates as script_candidates
 from bot.nlu.keywords import match_emergency
 from bot.relay.buttons import CallbackPayloads
 from bot.relay.identity import Pseudonyms
+from bot.relay.language import text_language
 from bot.relay.limits import RateLimiter, Verdict, shorten
 from bot.relay.rasa import RasaClient, RasaUnavailable
 from bot.text.names import own_names
@@ -58,6 +67,7 @@ class Turn:
                 "erased": self.erased}
 
 
+@functools.lru_cache(maxsize=64)  # asked for every turn and every menu entry
 def direction(language: str) -> str:
     """"rtl" for Arabic and Persian (Babel's character order), else "ltr"."""
     return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"
@@ -97,15 +107,11 @@ class WebChat:
                 return found
         return self.languages.default
 
-    def reply_language(self, page: str, chosen: bool, text: str | None) -> str:
+    def reply_language(self, page: str, chosen: bool, text: str, emergency: str | None) -> str:
         """The language of the chat's own notices: the menu choice, else the text's, else the page's."""
         if chosen or not text:
             return page
-        matched = match_emergency(text)
-        if matched in self.languages.shipped:
-            return matched
-        usable = [code for code in script_candidates(text) if code in self.languages.shipped]
-        return usable[0] if usable else page
+        return text_language(text, self.languages.shipped, emergency) or page
 
     def notice(self, language: str, *keys: str, **values: object) -> dict[str, Any]:
         """One message of the chat's own: gateway phrases (Telegram's) or the web chat's, as parts;
@@ -169,10 +175,11 @@ class WebChat:
         if not isinstance(text, str):
             raise BadRequest("text")
         text = as_user_text(text).strip()
-        language = self.reply_language(page, chosen, text)
+        emergency = match_emergency(text) if text else None  # asked once: for the language and the limit
+        language = self.reply_language(page, chosen, text, emergency)
         if not text:
             return Turn(language, [self.notice(language, "empty")])
-        if match_emergency(text) is not None:
+        if emergency is not None:
             await self.limiter.count(tab)  # acute danger always goes through
         else:
             verdict = await self.limiter.check(tab)
@@ -201,18 +208,17 @@ class WebChat:
             return Turn(language, [self.notice(language, "fault", "emergency_numbers")])
         logger.info("tab %s: Rasa answered %d message(s) in %.2f s", self.pseudonyms.for_log(tab), len(answer),
                     time.monotonic() - started)
-        turn = Turn(language, await self._render(tab, answer))
-        turn.erased = any(_custom(m).get("erase_chat") is True for m in answer)
-        if turn.erased:
-            await self.payloads.forget(tab)
-            turn.messages = await self._render(tab, answer)  # the answer's buttons outlive the erasing
+        erased = flagged(answer, ERASE_CHAT)
+        if erased:
+            await self.payloads.forget(tab)  # first, so that the answer's buttons outlive the erasing
+        turn = Turn(language, await self._render(tab, answer), erased=erased)
         if not turn.messages:
             turn.messages = [self.notice(language, "fault", "emergency_numbers")]
         return turn
 
     async def _render(self, tab: str, answer: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Rasa's messages as the page shows them; a printable marker marks the whole answer."""
-        printable = any(_custom(m).get(PRINTABLE) is True for m in answer)
+        printable = flagged(answer, PRINTABLE)
         rendered = []
         for message in answer:
             text = str(message.get("text") or "").strip()
@@ -239,7 +245,7 @@ class WebChat:
         except RasaUnavailable as error:
             logger.warning("tab %s: erasing could not reach Rasa (%s)", self.pseudonyms.for_log(tab), error.reason)
             return Turn(language, [self.notice(language, "deleted_local_only")], erased=True)
-        if not any(_custom(m).get("erase_chat") is True for m in answer):
+        if not flagged(answer, ERASE_CHAT):
             logger.warning("tab %s: Rasa did not confirm the erasing", self.pseudonyms.for_log(tab))
             return Turn(language, [self.notice(language, "deleted_local_only")], erased=True)
         logger.info("tab %s: conversation erased", self.pseudonyms.for_log(tab))
@@ -251,11 +257,6 @@ class WebChat:
         for shared in (self.limiter, self.payloads):
             if hasattr(shared, "redis"):
                 await shared.redis.close()
-
-
-def _custom(message: dict[str, Any]) -> dict[str, Any]:
-    custom = message.get("custom")
-    return custom if isinstance(custom, dict) else {}
 
 
 def _accepted(header: str | None) -> list[str]:

@@ -23,7 +23,8 @@ from bot.web.page import render_page
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
-ASSETS = {"chat.js": "text/javascript", "chat.css": "text/css"}
+ASSETS = {name: ((STATIC / name).read_bytes(), kind)  # read once: they change only with the code
+          for name, kind in (("chat.js", "text/javascript"), ("chat.css", "text/css"))}
 MAX_BODY = 16 * 1024  # bytes of one request: a message is at most MAX_TEXT characters
 CHAT = web.AppKey("chat", WebChat)
 SECURITY_HEADERS = {
@@ -85,7 +86,8 @@ async def asset(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in ASSETS:
         raise web.HTTPNotFound()
-    return web.Response(body=(STATIC / name).read_bytes(), content_type=ASSETS[name], charset="utf-8")
+    body, kind = ASSETS[name]
+    return web.Response(body=body, content_type=kind, charset="utf-8")
 
 
 async def texts(request: web.Request) -> web.Response:
