@@ -12,8 +12,14 @@ PYTHON ?= $(shell command -v python3.10 2>/dev/null || ls -d $${PYENV_ROOT:-$$HO
 
 MODEL      := models/veiviser.tar.gz
 BASELINE   := models/baseline.tar.gz
-# The model is trained again when its data or the code of its components changes.
-TRAIN_DATA := config.yml $(shell find intents dialogue responses -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py bot/text/*.py)
+# The model is trained again when its data, its configuration or the code and data of its components
+# change: the packages config.yml names components from (bot/nlu, bot/language, bot/policies) and what
+# they import of bot (bot/text, bot/contract.py, bot/languages.yml; the speed-up switch and guard that
+# bot/policies asks); tests/test_lint.py checks this list against the imports. Place names
+# (resources/places) are read at run time, not trained.
+MODEL_CODE := bot/nlu bot/language bot/policies bot/text
+TRAIN_DATA := config.yml bot/contract.py bot/languages.yml $(wildcard bot/speedups/__init__.py bot/speedups/_guard.py) $(shell find intents dialogue responses -name '*.yml' 2>/dev/null) \
+  $(shell find $(MODEL_CODE) -type f \( -name '*.py' -o -name '*.yml' -o -name '*.json' \) 2>/dev/null)
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -108,8 +114,9 @@ eval: train $(BASELINE)  ## per-language accuracy, macro-F1, emergency recall: o
 bench: train $(BASELINE)  ## ours vs stock Rasa under load, memory, start-up; directory and language micro-benchmarks
 	$(BIN)/veiviser bench
 
-lint: setup  ## ruff over the code
+lint: setup  ## ruff over the code, and the import contracts ([tool.importlinter] in pyproject.toml)
 	$(BIN)/ruff check bot actions tests
+	$(BIN)/lint-imports --no-cache
 
 # One catalogue (gettext domain) per mapping file: babel-<domain>.cfg.
 DOMAINS := $(patsubst babel-%.cfg,%,$(wildcard babel-*.cfg))

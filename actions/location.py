@@ -17,6 +17,7 @@ from bot.contract import intent_payload
 from bot.directory import Snapshot
 from bot.directory.present import place_name
 from bot.i18n import phrase
+from bot.language.supported import load_config
 
 COUNTRY_BUTTONS = (("NO", "button_norway"), ("DK", "button_denmark"), ("SE", "button_sweden"))
 
@@ -37,7 +38,9 @@ def locate(tracker: Tracker, snapshot: Snapshot) -> Location:
     if code and country and snapshot.directory.place(country, code):
         return Location(country, code, [], [SlotSet("country", country), SlotSet("municipality", code)])
     expecting = bool(tracker.get_slot("pending_intent"))  # the assistant just asked where
-    recognition = snapshot.places.recognise(context.text(tracker), country_hint=country, expecting=expecting)
+    home = load_config().home_country.get(context.language(tracker))  # "Lund" in Swedish: Skåne
+    recognition = snapshot.places.recognise(context.text(tracker), country_hint=country, expecting=expecting,
+                                            home_country=home)
     if recognition.ambiguous:
         return Location(country, None, recognition.places, [])
     if recognition.place is not None:

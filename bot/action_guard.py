@@ -6,7 +6,7 @@ action server's error body — rasa-sdk's holds the whole request, every text
 of the conversation included — and the user gets nothing more that turn.
 
 ``bot.serve`` wraps ``RemoteAction.run`` (Rasa has no extension point for
-how a custom action is called): the call gets ``ACTION_TIMEOUT`` seconds;
+how a custom action is called): the call gets ``timeout(action)`` seconds;
 when it fails or times out, the log names the action and the kind of error
 (never the error's text), and the user gets ``utter_action_failed`` and
 ``utter_emergency`` (the emergency numbers and the national line for their
@@ -23,13 +23,20 @@ from typing import Any
 from bot import metrics
 
 logger = logging.getLogger(__name__)
-ACTION_TIMEOUT = float(os.environ.get("VEIVISER_ACTION_TIMEOUT", "4"))
+# Seconds a custom action's call may take: $VEIVISER_ACTION_TIMEOUT (4), read at each call (docs/settings.md).
+ACTION_TIMEOUT = ("VEIVISER_ACTION_TIMEOUT", 4.0)
 NOTICE = ("utter_action_failed", "utter_emergency")
 # The action after the emergency numbers: a turn's messages reach the user together, so a slow
 # action would hold the numbers back; it gets a short time, and on failure the usual follow-up.
 NOTICES = {"action_after_emergency": ("utter_emergency_followup",)}
-TIMEOUTS = {"action_after_emergency": float(os.environ.get("VEIVISER_AFTER_EMERGENCY_TIMEOUT", "0.75"))}
+TIMEOUTS = {"action_after_emergency": ("VEIVISER_AFTER_EMERGENCY_TIMEOUT", 0.75)}
 RASA_VERSION = "3.6.21"
+
+
+def timeout(action: str) -> float:
+    """The seconds ``action``'s call may take, from its variable if that is set, else the default."""
+    name, default = TIMEOUTS.get(action, ACTION_TIMEOUT)
+    return float(os.environ.get(name) or default)
 
 
 async def notice(nlg: Any, tracker: Any, output_channel: Any, action: str = "") -> list[Any]:
@@ -50,7 +57,7 @@ def guarded(run: Any) -> Any:
     async def run_guarded(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list[Any]:
         try:
             return await asyncio.wait_for(run(self, output_channel, nlg, tracker, domain),
-                                          TIMEOUTS.get(self.name(), ACTION_TIMEOUT))
+                                          timeout(self.name()))
         except ActionExecutionRejection:
             raise
         except Exception as error:  # noqa: BLE001 - any failure: a notice instead of silence

@@ -23,7 +23,7 @@ PAYLOAD_FLAG = "payload"
 LANGUAGE_CODE = "language_code"
 # Set inside the server only (the REST channel keeps no client metadata but the two
 # above): the keyword net's verdict on the message, when the server already asked it
-# before the pipeline (bot.speedups.admission), so the pipeline does not ask again.
+# before the pipeline (bot.channels.admission), so the pipeline does not ask again.
 KEYWORD_VERDICT = "veiviser_keyword_net"
 FORGET_PAYLOAD = "/forget_me"  # erases the conversation; Rasa answers with custom {"erase_chat": true}
 # Rasa's custom {"printable": true} after an answer: it may be printed for a case file

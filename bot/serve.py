@@ -4,7 +4,9 @@
   conversion only; with jax installed that costs 64 MB of memory in the server
   for nothing. Blocking the import makes TensorFlow take its own fallback.
 - ``bot.speedups`` replaces measured hot spots of the server with faster
-  code that gives the same results.
+  code that gives the same results; it refuses to start, saying how to
+  switch the speed-up off (``VEIVISER_SPEEDUPS_OFF``), on another Rasa
+  version than pyproject.toml pins or when a patch would miss its target.
 - ``bot.action_guard`` gives custom actions a few seconds, and the user a
   notice with the emergency numbers when one fails.
 - ``bot.server_logs`` keeps message texts, slot values and traceback locals

@@ -168,6 +168,19 @@ def test_two_places_written_alike_are_still_asked_about(snapshot):
     assert snapshot.places.recognise("i Herøy").ambiguous
 
 
+@pytest.mark.parametrize("home, country", [("SE", "SE"), ("NO", "NO"), (None, None)])
+def test_a_name_two_countries_share_is_taken_to_be_in_the_country_of_the_language(snapshot, home, country):
+    """"Lund" (Skåne and Rogaland): a Swedish writer means Skåne; with no language to go by, ask."""
+    recognition = snapshot.places.recognise("Jag är kurator i Lund", home_country=home)
+    assert recognition.ambiguous == (country is None)
+    assert {p.country for p in recognition.places} == ({country} if country else {"NO", "SE"})
+
+
+def test_the_country_a_message_names_outweighs_the_conversations_and_the_languages(snapshot):
+    recognition = snapshot.places.recognise("nå er jeg i Lund i Sverige", country_hint="NO", home_country="NO")
+    assert [p.country for p in recognition.places] == ["SE"]
+
+
 def test_a_named_service_is_the_one_nearest_to_the_person(snapshot):
     """"socialjouren" in a text: Örebro's own line in Örebro, the national entry in a town without one."""
     from bot.directory.present import with_named_contacts

@@ -144,10 +144,10 @@ def test_the_servers_verdict_is_reused_and_no_client_can_send_one():
     from rasa.core.channels.channel import UserMessage
     from rasa.shared.nlu.training_data.message import Message
 
+    from bot.channels.admission import urgent
     from bot.channels.rest import clean_metadata
     from bot.contract import KEYWORD_VERDICT
     from bot.nlu.safety_net import EmergencySafetyNet
-    from bot.speedups.admission import urgent
 
     user = UserMessage("they locked me in and beat me", metadata={"language_code": "en"})
     assert urgent(user) and user.metadata[KEYWORD_VERDICT] == "en"

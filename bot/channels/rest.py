@@ -22,7 +22,10 @@ of messages). What it adds, each a promise of docs/privacy.md "Reliability":
   is unreachable, say), the client gets the apology and the emergency
   numbers in the message's language — the same text the Telegram gateway
   sends when Rasa is down (its phrasebook, ``bot/telegram/phrases.yml``);
-- when handling fails, the log says what failed, never what was written.
+- when handling fails, the log says what failed, never what was written;
+- a few messages are handled at a time, the others in order of arrival, and
+  acute danger skips that queue (``bot.channels.admission``, speed-up
+  ``admission``; how many: ``concurrent_messages`` in credentials.yml).
 """
 from __future__ import annotations
 
@@ -33,7 +36,6 @@ import re
 import time
 import unicodedata
 from collections.abc import Awaitable, Callable, Collection
-from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -41,7 +43,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import metrics
+from bot import metrics, paths, speedups
+from bot.channels.admission import CONCURRENT_MESSAGES, AdmissionGate
 from bot.contract import LANGUAGE_CODE, MAX_TEXT, PAYLOAD_FLAG, as_user_text, intent_payload, parse_payload
 from bot.i18n.bidi import isolate_numbers
 from bot.i18n.phrases import Phrasebook
@@ -50,7 +53,7 @@ from bot.language import negotiate
 from bot.nlu.keywords import match_emergency
 
 logger = logging.getLogger(__name__)
-FALLBACK_PHRASES = Path(__file__).resolve().parents[1] / "telegram" / "phrases.yml"  # the Rasa-less answers
+FALLBACK_PHRASES = paths.GATEWAY_PHRASES  # the Rasa-less answers
 SENDER = re.compile(r"[A-Za-z0-9_.:@-]{1,128}")
 _UNWANTED = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,8}([_-][A-Za-z0-9]{1,8}){0,3}")
@@ -142,12 +145,21 @@ def _readable(message: dict[str, Any]) -> dict[str, Any]:
 class RestInput(InputChannel):
     """POST /webhooks/rest/webhook {"sender", "message", "metadata"?} -> [messages]."""
 
+    def __init__(self, concurrent_messages: int = CONCURRENT_MESSAGES) -> None:
+        self.concurrent_messages = int(concurrent_messages)
+
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
+        return cls(**(credentials or {}))
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"veiviser_{self.name()}", __name__)
+        if speedups.enabled("admission"):
+            on_new_message = functools.partial(AdmissionGate(self.concurrent_messages).admit, on_new_message)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     report: dict = {}
     if args.production:
         return _production_only(args)
-    report["directory"] = directory.run(paths.ROOT / "resources", rounds=1 if args.smoke else 5)
+    report["directory"] = directory.run(paths.resources(), rounds=1 if args.smoke else 5)
     print(directory.format_table(report["directory"]))
     report["language_detection"] = language.run()
     print(language.format_table(report["language_detection"]))

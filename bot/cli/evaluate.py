@@ -87,7 +87,7 @@ def _routing(model: Path) -> dict:
     sets = {path.stem: path for path in sorted((paths.EVAL_SETS / "routing").glob("*.yml"))}
     if not sets:
         return {}
-    directory = DirectoryStore(paths.ROOT / "resources").snapshot.directory
+    directory = DirectoryStore(paths.resources()).snapshot.directory
     with Stack(model=model) as stack:
         reports = evaluate_routing(stack.webhook, sets, directory)
     print("\nrouting (tests/eval/routing): reaches the right contact, within the first 500 characters, "

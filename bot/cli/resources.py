@@ -34,14 +34,13 @@ NEEDS = {
     "emergency": "emergency",
 }
 STAFF_INTENTS = {"help": "staff_referral", "child": "staff_minor_case"}
-RESOURCES = paths.ROOT / "resources"
-
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("resources", help="validate the help directory or show an answer")
     sub = parser.add_subparsers(dest="resources_command", required=True)
+    resources = str(paths.resources())  # $VEIVISER_RESOURCES, as the action server reads it
     validate = sub.add_parser("validate", help="check every file; exit 1 on errors")
-    validate.add_argument("path", nargs="?", default=str(RESOURCES))
+    validate.add_argument("path", nargs="?", default=resources)
     validate.add_argument("--quiet", action="store_true", help="errors only")
     validate.set_defaults(run=run_validate)
     show = sub.add_parser("show", help="print what the assistant answers for a place and need")
@@ -49,10 +48,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.add_argument("--need", default="help", choices=sorted(NEEDS))
     show.add_argument("--lang", default="en")
     show.add_argument("--staff", action="store_true", help="answer as to a professional")
-    show.add_argument("--path", default=str(RESOURCES))
+    show.add_argument("--path", default=resources)
     show.set_defaults(run=run_show)
     coverage = sub.add_parser("coverage", help="how near the help is, per county and need; where data is thin")
-    coverage.add_argument("--path", default=str(RESOURCES))
+    coverage.add_argument("--path", default=resources)
     coverage.add_argument("--out", default=str(paths.REPORTS), help="folder for coverage.json and coverage.png")
     coverage.add_argument("--counties", action="store_true", help="also print the table per county")
     coverage.set_defaults(run=run_coverage)

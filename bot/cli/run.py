@@ -38,8 +38,8 @@ def _interrupt(signum, frame):
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.relay import logs
     from bot.stack import Stack
-    from bot.telegram import logs
 
     logs.configure()
     telegram = bool(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())

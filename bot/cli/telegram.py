@@ -50,7 +50,7 @@ def run_gateway(config, supervise: Callable[[], object] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.telegram import logs
+    from bot.relay import logs
 
     logs.configure()
     config = read_config("telegram")

@@ -42,7 +42,7 @@ def run_web(config, supervise: Callable[[], object] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.telegram import logs
+    from bot.relay import logs
 
     logs.configure()
     config = read_web_config("web")

@@ -68,8 +68,13 @@ class PlaceIndex:
         self._unspaced = sorted((k for k in self.names if written_without_spaces(k)), key=len, reverse=True)
         self._countries = {name_key(form): code for code, forms in directory.country_aliases.items() for form in forms}
 
-    def recognise(self, text: str, country_hint: str | None = None, expecting: bool = False) -> Recognition:
+    def recognise(self, text: str, country_hint: str | None = None, expecting: bool = False,
+                  home_country: str | None = None) -> Recognition:
         """What ``text`` says about where the writer is; ``expecting``: it answers "where are you?"
+
+        A name several countries share is narrowed by the country the message
+        names, else ``country_hint`` (the conversation's), else ``home_country``
+        (the one whose language the person writes).
 
         Then every word may be a place ("Hitra. I work in the fish factory"),
         as in a message that is little more than a name.
@@ -119,7 +124,7 @@ class PlaceIndex:
             found = [places for places in found
                      if not any(places is w for w in weak) or any(p.country in here for p in places)]
         if found:
-            result.places = _prefer(_as_spelt(found[0], text or ""), country_hint or result.country)
+            result.places = _prefer(_as_spelt(found[0], text or ""), (result.country, country_hint, home_country))
             if result.place:
                 result.country = result.place.country
         return result
@@ -176,10 +181,12 @@ def _as_spelt(places: list[Place], text: str) -> list[Place]:
     return exact if exact and len(exact) < len(places) else places
 
 
-def _prefer(places: list[Place], country: str | None) -> list[Place]:
-    """Narrow a name shared by several places: the hinted country first; a municipality
-    over a county of the same name ("Oslo", "Stockholm"). What is left may still be
-    ambiguous (Herøy, Våler), and then the user is asked."""
-    if country:
-        places = [p for p in places if p.country == country] or places
+def _prefer(places: list[Place], countries: tuple[str | None, ...]) -> list[Place]:
+    """Narrow a name shared by several places: to the first of ``countries`` that has it;
+    a municipality over a county of the same name ("Oslo", "Stockholm"). What is left
+    may still be ambiguous (Herøy, Våler), and then the user is asked."""
+    for country in countries:
+        if country and any(p.country == country for p in places):
+            places = [p for p in places if p.country == country]
+            break
     return [p for p in places if p.kind == "municipality"] or places

@@ -12,7 +12,6 @@ the conversation.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -26,7 +25,6 @@ from bot.directory.places import PlaceIndex
 from bot.directory.schema import Directory
 
 logger = logging.getLogger(__name__)
-RESOURCES = Path(os.environ.get("VEIVISER_RESOURCES", paths.ROOT / "resources"))
 
 
 @dataclass(frozen=True)
@@ -130,8 +128,10 @@ def _emptiness(file: Path, noun: str) -> str:
 
 
 class DirectoryStore:
-    def __init__(self, root: Path = RESOURCES, poll_seconds: float = 1.0) -> None:
-        """Load ``root`` as it is: the first load compares with nothing, so a restart applies removals."""
+    def __init__(self, root: Path | None = None, poll_seconds: float = 1.0) -> None:
+        """Load ``root`` (``paths.resources()`` when not given) as it is: the first load compares with
+        nothing, so a restart applies removals."""
+        root = paths.resources() if root is None else root
         self.root = root
         self.poll_seconds = poll_seconds
         self._lock = threading.Lock()

@@ -1,7 +1,7 @@
 """Look up a response's translation in the compiled gettext catalogues.
 
-Catalogues are ``locales/<lang>/LC_MESSAGES/responses.mo``, compiled from the
-``.po`` files by ``make setup``. A lookup says whether a translation was found,
+Catalogues are ``locales/<lang>/LC_MESSAGES/responses.mo`` (``VEIVISER_LOCALES`` moves
+the folder: ``bot.paths.locales``), compiled from the ``.po`` files by ``make setup``. A lookup says whether a translation was found,
 so the caller can decide what a missing one means.
 """
 from __future__ import annotations
@@ -9,13 +9,12 @@ from __future__ import annotations
 import functools
 import gettext
 import logging
-import os
 from dataclasses import dataclass
-from pathlib import Path
+
+from bot import paths
 
 logger = logging.getLogger(__name__)
 
-LOCALES_DIR = Path(os.environ.get("VEIVISER_LOCALES", Path(__file__).resolve().parents[2] / "locales"))
 DOMAIN = "responses"
 SOURCE_LANGUAGE = "en"
 
@@ -28,7 +27,7 @@ class Lookup:
 
 @functools.cache
 def _catalogue(language: str, domain: str) -> gettext.GNUTranslations | None:
-    path = LOCALES_DIR / language / "LC_MESSAGES" / f"{domain}.mo"
+    path = paths.locales() / language / "LC_MESSAGES" / f"{domain}.mo"
     try:
         with open(path, "rb") as handle:
             return gettext.GNUTranslations(handle)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
+from bot import paths
 from bot.i18n.catalogs import DOMAIN, lookup
 
 logger = logging.getLogger(__name__)
-PHRASES_PATH = Path(__file__).resolve().parents[2] / "responses" / "phrases.yml"
 
 
 class Phrasebook:
@@ -38,4 +38,4 @@ class Phrasebook:
         return found.text.format(**values) if values else found.text
 
 
-phrase = Phrasebook(PHRASES_PATH)
+phrase = Phrasebook(paths.PHRASES)

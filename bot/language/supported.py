@@ -1,13 +1,15 @@
 """The supported languages and their tiers, read once from ``bot/languages.yml``."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-CONFIG_PATH = Path(__file__).resolve().parent.parent / "languages.yml"
+from bot import paths
+
 TIERS = ("tier1", "tier2", "safety")
 
 
@@ -23,6 +25,7 @@ class LanguageConfig:
     safety_responses: tuple[str, ...]
     safety_intents: tuple[str, ...]
     close: tuple[frozenset[str], ...] = ()  # languages detection confuses in short texts (nb, da, sv)
+    home_country: dict[str, str] = dataclasses.field(default_factory=dict)  # nb → NO: where a shared place name is taken to be
 
     def are_close(self, first: str, second: str) -> bool:
         return any(first in group and second in group for group in self.close)
@@ -42,7 +45,7 @@ class LanguageConfig:
 
 
 @functools.cache
-def load_config(path: Path = CONFIG_PATH) -> LanguageConfig:
+def load_config(path: Path = paths.LANGUAGES) -> LanguageConfig:
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
     config = LanguageConfig(
@@ -56,6 +59,7 @@ def load_config(path: Path = CONFIG_PATH) -> LanguageConfig:
         safety_responses=tuple(raw.get("safety_responses") or ()),
         safety_intents=tuple(raw.get("safety_intents") or ()),
         close=tuple(frozenset(group) for group in raw.get("close") or ()),
+        home_country={str(k): str(v) for k, v in (raw.get("home_country") or {}).items()},
     )
     unknown = set(config.shipped) - set(config.all)
     if unknown or config.default not in config.shipped:

@@ -41,7 +41,7 @@ def _as_written(text: str) -> list[str]:
 def place_names() -> tuple[frozenset[str], frozenset[str]]:
     """Every municipality's and county's name and alias: (folded lookup forms, forms as written)."""
     folded, written = set(), set()
-    for path in sorted((paths.ROOT / "resources" / "places").glob("*.yml")):
+    for path in sorted((paths.resources() / "places").glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for section in ("counties", "municipalities"):
             for place in data.get(section) or []:

@@ -4,7 +4,7 @@ A button a gateway shows carries a random token issued to that one
 conversation, never Rasa's payload itself; a press counts only with a token
 sent to the conversation it comes from. The Telegram gateway keys the
 tokens by chat id, the web chat by its tab's pseudonym; with REDIS_URL the
-Telegram gateway keeps them in Redis (``bot.telegram.shared_state``).
+gateways keep them in Redis (``bot.relay.shared_state``).
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ following ones are dropped silently (answering each would only add to the
 flood) until the rate is back under the limit. Every message counts, refused
 or not, so the rate is the user's own. A message about acute danger is never
 held back: the handlers let it through and only ``count`` it. With
-REDIS_URL the windows live in Redis (``bot.telegram.shared_state``), shared
+REDIS_URL the windows live in Redis (``bot.relay.shared_state``), shared
 by every gateway replica.
 """
 from __future__ import annotations

@@ -1,14 +1,21 @@
 """No deep copies or formatting of data for debug log lines that are not written.
 
-Rasa's message processor and RulePolicy deep-copy events, slot values and
-dialogue states for every message only to pass them to ``structlogger.debug``
-— which drops them unless the server runs with ``--debug``. In those two
-modules, and only there, ``copy`` is replaced by a stand-in whose
-``deepcopy`` copies when debug logging is on and otherwise hands the value
-through. ``tests/test_speedups.py`` checks in Rasa's source that every
-``copy.deepcopy`` in them is an argument of a debug log call. Likewise
-RulePolicy formats the dialogue states as text for every prediction, for a
-debug line only; that text is made only when debug logging is on.
+Rasa's message processor deep-copies events, slot values and parse data for
+every message only to pass them to ``structlogger.debug`` — which drops them
+unless the server runs with ``--debug``. In that module, and only there,
+``copy`` is replaced by a stand-in whose ``deepcopy`` copies when debug
+logging is on and otherwise hands the value through.
+``tests/test_speedups.py`` checks in Rasa's source that every
+``copy.deepcopy`` in it is an argument of a debug log call.
+
+The other half lives at an extension point: RulePolicy formats the dialogue
+states as text for every prediction, for a debug line only; our RulePolicy
+(``bot.policies.rule_policy``, named in config.yml) makes that text only
+when debug logging is on (and this speed-up is not switched off). Its
+``copy.deepcopy`` of that text then copies an empty string, which costs
+nothing, so RulePolicy's module is left alone.
+
+A guarded patch: the processor is Rasa's own.
 """
 from __future__ import annotations
 
@@ -16,7 +23,9 @@ import copy
 import logging
 from typing import Any
 
-MODULES = ("rasa.core.processor", "rasa.core.policies.rule_policy")
+from bot.speedups._guard import Patch, apply_all
+
+MODULES = ("rasa.core.processor",)
 
 
 class DebugOnlyCopy:
@@ -27,26 +36,23 @@ class DebugOnlyCopy:
 
     @staticmethod
     def deepcopy(value: Any, memo: dict | None = None) -> Any:
-        if _debugging():
+        if debugging():
             return copy.deepcopy(value, memo)
         return value
 
 
-def _debugging() -> bool:
+def debugging() -> bool:
     return logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
-def format_states_when_debugging(states: list[dict]) -> str:
-    from rasa.core.policies.policy import Policy
+def patches() -> list[Patch]:
+    import rasa.core.processor
+    from rasa.core.processor import MessageProcessor as Processor
 
-    return Policy.format_tracker_states(states) if _debugging() else ""
+    return [Patch(rasa.core.processor, "copy", DebugOnlyCopy(), original=copy,
+                  callers=(Processor.run_action_extract_slots, Processor._log_slots, Processor.parse_message,
+                           Processor._log_action_on_tracker))]
 
 
 def apply() -> None:
-    import importlib
-
-    from rasa.core.policies.rule_policy import RulePolicy
-
-    for name in MODULES:
-        importlib.import_module(name).copy = DebugOnlyCopy()
-    RulePolicy.format_tracker_states = staticmethod(format_states_when_debugging)
+    apply_all(patches())

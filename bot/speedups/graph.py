@@ -6,6 +6,9 @@ each time; for graphs of a dozen nodes run on one thread that bookkeeping
 costs more than some of the nodes. The order of a graph for a set of
 targets never changes, so it is worked out once; the nodes themselves (Rasa's
 ``GraphNode``) and their inputs and outputs are exactly those dask would use.
+
+A guarded patch: the runner class is fixed in Rasa's message processor
+(``MessageProcessor._load_model``); no configuration chooses it.
 """
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from typing import Any
 
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
+
+from bot.speedups._guard import Patch, apply_all
 
 
 class SequentialGraphRunner(DaskGraphRunner):
@@ -56,7 +61,12 @@ class SequentialGraphRunner(DaskGraphRunner):
         return tuple(ordered)
 
 
-def apply() -> None:
+def patches() -> list[Patch]:
     import rasa.core.processor
 
-    rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
+    return [Patch(rasa.core.processor, "DaskGraphRunner", SequentialGraphRunner, original=DaskGraphRunner,
+                  callers=(rasa.core.processor.MessageProcessor._load_model,))]
+
+
+def apply() -> None:
+    apply_all(patches())

@@ -13,6 +13,9 @@ restart, an undo, a new form, a form's own step. Whenever the applied history
 is not an extension of the remembered one, everything is replayed as before.
 Only the plain case is cached: the ML-only variant (``ignore_rule_only_turns``)
 goes to Rasa's code unchanged.
+
+A guarded patch: the states come from the domain Rasa loads with the model,
+not from a class the project can name.
 """
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.speedups._guard import Patch, apply_all
 
 _original_states_for_tracker_history = Domain.states_for_tracker_history
 _CACHE = "_veiviser_states"
@@ -115,5 +120,10 @@ def states_for_tracker_history(
     return [*(_copy(state) for state in described.states), _copy(described.current())]
 
 
+def patches() -> list[Patch]:
+    return [Patch(Domain, "states_for_tracker_history", states_for_tracker_history,
+                  callers=(DialogueStateTracker.past_states,))]
+
+
 def apply() -> None:
-    Domain.states_for_tracker_history = states_for_tracker_history
+    apply_all(patches())

@@ -9,6 +9,15 @@ latest message, action, bot utterance, form and follow-up action. This copy
 builds that directly, leaving out what a replay leaves out (sender source,
 model and assistant ids). Trackers whose slots are made up on demand
 (``AnySlotDict``, no domain) are still replayed.
+
+A guarded patch, not a tracker subclass returned by our tracker store
+(``bot.stores.endpoints``): that would miss much of the hot path. Rasa wraps
+the store in its ``FailSafeTrackerStore``, whose ``create_tracker`` builds
+every new conversation's tracker itself (a plain ``DialogueStateTracker``),
+and the in-memory store then keeps that very object for the whole
+conversation; ``init_copy``, which every replay starts from, also builds a
+plain one. A subclass would be the fast copy only for conversations read
+back from text.
 """
 from __future__ import annotations
 
@@ -17,6 +26,8 @@ from collections import deque
 
 from rasa.shared.constants import DEFAULT_SENDER_ID
 from rasa.shared.core.trackers import AnySlotDict, DialogueStateTracker
+
+from bot.speedups._guard import Patch, apply_all
 
 _original_copy = DialogueStateTracker.copy
 
@@ -42,5 +53,11 @@ def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
     return new
 
 
+def patches() -> list[Patch]:
+    from rasa.core.processor import MessageProcessor
+
+    return [Patch(DialogueStateTracker, "copy", copy_tracker, callers=(MessageProcessor._run_action,))]
+
+
 def apply() -> None:
-    DialogueStateTracker.copy = copy_tracker
+    apply_all(patches())

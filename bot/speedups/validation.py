@@ -13,12 +13,16 @@ event against the one alternative its name selects — the same verdict,
 because every other alternative requires another name. A response that
 fails, or whose schema does not have that shape, goes through the full
 schema, so errors are exactly Rasa's.
+
+A guarded patch: Rasa offers no way to give ``RemoteAction`` another check.
 """
 from __future__ import annotations
 
 import copy
 import functools
 from typing import Any
+
+from bot.speedups._guard import Patch, apply_all
 
 
 @functools.cache
@@ -81,7 +85,11 @@ def _validate_action_result(self: Any, result: dict) -> bool:
     raise error
 
 
-def apply() -> None:
+def patches() -> list[Patch]:
     from rasa.core.actions.action import RemoteAction
 
-    RemoteAction._validate_action_result = _validate_action_result  # noqa: SLF001 - see the module docstring
+    return [Patch(RemoteAction, "_validate_action_result", _validate_action_result, callers=(RemoteAction.run,))]
+
+
+def apply() -> None:
+    apply_all(patches())

@@ -16,7 +16,8 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from bot.telegram import handlers, logs, ops
+from bot.relay import logs
+from bot.telegram import handlers, ops
 from bot.telegram.config import Config
 from bot.telegram.gateway import Gateway
 from bot.telegram.ordering import ChatLocks, PerChatUpdateProcessor

@@ -16,10 +16,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from pathlib import Path
 
 from telegram import Bot, User
 
+from bot import paths
 from bot.contract import FORGET_PAYLOAD, as_user_text, parse_payload
 from bot.i18n.bidi import isolate_numbers
 from bot.i18n.phrases import Phrasebook
@@ -31,16 +31,17 @@ from bot.relay.identity import Pseudonyms
 from bot.relay.language import text_language
 from bot.relay.limits import RateLimiter
 from bot.relay.rasa import RasaClient, RasaUnavailable
+from bot.relay.shared_state import RedisCallbackPayloads, RedisRateLimiter
 from bot.telegram import ops
 from bot.telegram.config import Config
 from bot.telegram.delivery import Delivery
 from bot.telegram.memory import ChatMemory
 from bot.telegram.ordering import ChatLocks
 from bot.telegram.render import Outgoing, erase_requested, escape, render
-from bot.telegram.shared_state import RedisCallbackPayloads, RedisChatMemory, RedisRateLimiter
+from bot.telegram.shared_state import RedisChatMemory
 
 logger = logging.getLogger(__name__)
-PHRASES = Path(__file__).resolve().parent / "phrases.yml"
+PHRASES = paths.GATEWAY_PHRASES
 
 
 def user_text(text: str) -> str:

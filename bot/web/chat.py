@@ -16,11 +16,11 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from babel import Locale
 
+from bot import paths
 from bot.contract import (
     ERASE_CHAT,
     FORGET_PAYLOAD,
@@ -44,8 +44,8 @@ from bot.web.config import WebConfig
 from bot.web.links import parts
 
 logger = logging.getLogger(__name__)
-GATEWAY_PHRASES = Path(__file__).resolve().parents[1] / "telegram" / "phrases.yml"
-WEB_PHRASES = Path(__file__).resolve().parent / "phrases.yml"
+GATEWAY_PHRASES = paths.GATEWAY_PHRASES
+WEB_PHRASES = paths.WEB_PHRASES
 TAB = re.compile(r"^[A-Za-z0-9_-]{22,64}$")  # the page makes 32 hex digits from crypto.getRandomValues
 
 
@@ -87,8 +87,8 @@ class WebChat:
         self.web_phrase = Phrasebook(WEB_PHRASES, "web")
         self.pseudonyms = Pseudonyms(config.secret, namespace="web-tab")
         self.rasa = RasaClient(config.rasa_url, config.rasa_timeout)
-        if config.redis_url:  # shared by every web chat replica (bot.telegram.shared_state, keyed by pseudonym)
-            from bot.telegram.shared_state import RedisCallbackPayloads, RedisRateLimiter
+        if config.redis_url:  # shared by every web chat replica (bot.relay.shared_state, keyed by pseudonym)
+            from bot.relay.shared_state import RedisCallbackPayloads, RedisRateLimiter
 
             self.limiter = RedisRateLimiter(config.redis_url, self.pseudonyms)
             self.payloads = RedisCallbackPayloads(config.redis_url, self.pseudonyms)

@@ -5,7 +5,8 @@ from fakes import ANNA, BO, SECRET, next_text, wait_until
 
 from bot.relay.identity import Pseudonyms
 from bot.relay.limits import Verdict
-from bot.telegram.shared_state import RedisCallbackPayloads, RedisChatMemory, RedisRateLimiter
+from bot.relay.shared_state import RedisCallbackPayloads, RedisRateLimiter
+from bot.telegram.shared_state import RedisChatMemory
 
 PSEUDONYMS = Pseudonyms(SECRET.encode())
 

@@ -1,6 +1,6 @@
-"""Logging for the gateway: never a message text, never a Telegram id, never the bot token.
+"""Logging for a gateway (Telegram, web chat): never a message text, never a chat or tab id, never the bot token.
 
-The gateway's own log lines name chats only by a short pseudonym. The
+A gateway's own log lines name chats only by a short pseudonym. The
 libraries are kept at WARNING because at lower levels they log whole updates
 (python-telegram-bot, tornado) and request URLs that contain the bot token
 (httpx); and the records they do log go out without their arguments, which
@@ -28,7 +28,7 @@ class DropLibraryArguments(logging.Filter):
 
 
 def configure(level: int = logging.INFO) -> None:
-    """Logging for the gateway's own process (``veiviser telegram`` and ``veiviser run``)."""
+    """Logging for a gateway's own process (``veiviser telegram``, ``veiviser web`` and ``veiviser run``)."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(DropLibraryArguments())
