@@ -809,3 +809,17 @@ def test_a_domain_checked_is_not_kept_alive():
     del checked, mapping
     gc.collect()
     assert gone() is None
+
+
+def test_the_production_baselines_rasa_runs_our_models_rule_policy_as_rasas(monkeypatch):
+    """The production row's stock Rasa loads our model, which names IndexedRulePolicy: it must run unindexed."""
+    from bot import speedups
+    from bot.benchmarks.production import stack_settings
+
+    monkeypatch.delenv(speedups.SWITCH_OFF, raising=False)
+    assert speedups.SWITCH_OFF not in stack_settings("ours", "redis://127.0.0.1:6399/0")["environment"]
+    baseline = stack_settings("baseline", "redis://127.0.0.1:6399/0")
+    assert baseline["server"] == "rasa"
+    for name, value in baseline["environment"].items():
+        monkeypatch.setenv(name, value)
+    assert not speedups.enabled("rules") and not speedups.enabled("debug_copies")

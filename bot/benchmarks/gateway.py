@@ -25,39 +25,27 @@ from aiohttp import web
 
 from bot import paths
 from bot.benchmarks.load import CONVERSATIONS, Load, peak_rss_mb
+from bot.benchmarks.local_server import LocalServer
 from bot.stack import free_port, quiet_environment, stop_groups
 
 TOKEN = "123456789:BenchmarkStandInToken_abcdefghijklmno"
 BOT = {"id": 123456789, "is_bot": True, "first_name": "Veiviser", "username": "veiviser_bench_bot"}
 
 
-class BotAPIStandIn:
+class BotAPIStandIn(LocalServer):
     """Just enough of the Telegram Bot API for the gateway, on a free port of 127.0.0.1."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.answered: set[int] = set()  # chats that got a message
         self._waiting: dict[int, asyncio.Future] = {}
         self._message_ids = itertools.count(1)
         self.webhook_set = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
+        self.app.router.add_route("*", "/bot{token}/{method}", self._handle)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     def first_answer(self, chat_id: int) -> asyncio.Future:
         """A future that is done once a message has been sent to ``chat_id``."""

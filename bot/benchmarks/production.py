@@ -5,7 +5,8 @@ action server, two Rasa replicas, one throw-away redis-server each (no
 persistence), with the same model and data. Ours is ``bot.serve`` with
 REDIS_URL (``bot.stores``: an event log per conversation, each replica's
 recent conversations kept as objects, the Lua ticket lock). The baseline is
-stock ``rasa run`` (none of our speed-ups) with Rasa's own ``redis`` tracker
+stock ``rasa run`` (none of our speed-ups: the model's IndexedRulePolicy runs as
+Rasa's RulePolicy, with ``VEIVISER_SPEEDUPS_OFF=all``) with Rasa's own ``redis`` tracker
 and lock stores (the whole conversation written as one JSON text per
 message and replayed before the next, the lock polled once a second when
 taken). The model is ours on both sides: stock Rasa's own pipeline (DIET)
@@ -27,6 +28,7 @@ import yaml
 
 from bot import paths
 from bot.benchmarks.load import Load, drive, peak_rss_mb
+from bot.speedups import ALL, SWITCH_OFF
 from bot.stack import Stack
 from bot.stores.local_redis import LocalRedis
 
@@ -44,12 +46,17 @@ def stock_redis_endpoints(redis_url: str) -> Path:
     return target
 
 
+def stack_settings(name: str, redis_url: str) -> dict:
+    """How one side's servers start: ours with REDIS_URL; the baseline as stock ``rasa run`` on Rasa's stores."""
+    if name == "baseline":
+        # the model names our IndexedRulePolicy: switched off, it is Rasa's RulePolicy (stock on both counts)
+        return {"server": "rasa", "endpoints": stock_redis_endpoints(redis_url), "environment": {SWITCH_OFF: ALL}}
+    return {"environment": {"REDIS_URL": redis_url}}
+
+
 def replicas(name: str, model: Path, redis: LocalRedis, count: int = 2) -> list[Stack]:
     """An action server and ``count`` Rasa replicas on ``redis``, started (the first carries the action server)."""
-    if name == "baseline":
-        settings = {"server": "rasa", "endpoints": stock_redis_endpoints(redis.url)}
-    else:
-        settings = {"environment": {"REDIS_URL": redis.url}}
+    settings = stack_settings(name, redis.url)
     first = Stack(model=model, **settings).start()
     stacks = [first]
     try:

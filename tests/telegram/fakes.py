@@ -22,6 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.benchmarks.local_server import LocalServer
 from bot.contract import PAYLOAD_FLAG
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
@@ -34,25 +35,7 @@ JSON_FIELDS = {"chat_id", "message_id", "message_ids", "reply_markup", "offset",
 MAX_LONG_POLL = 0.5  # seconds; keeps the tests and the shutdown quick
 
 
-class Server:
-    """An aiohttp application on a free port of 127.0.0.1."""
-
-    def __init__(self) -> None:
-        self.app = web.Application()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
-
-    async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None)  # the fakes log nothing
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+Server = LocalServer  # an aiohttp application on a free port of 127.0.0.1, logging nothing
 
 
 class FakeTelegram(Server):
