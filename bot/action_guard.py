@@ -30,7 +30,6 @@ NOTICE = ("utter_action_failed", "utter_emergency")
 # action would hold the numbers back; it gets a short time, and on failure the usual follow-up.
 NOTICES = {"action_after_emergency": ("utter_emergency_followup",)}
 TIMEOUTS = {"action_after_emergency": ("VEIVISER_AFTER_EMERGENCY_TIMEOUT", 0.75)}
-RASA_VERSION = "3.6.21"
 
 
 def timeout(action: str) -> float:
@@ -76,8 +75,11 @@ def apply() -> None:
     import rasa
     from rasa.core.actions.action import RemoteAction
 
-    if rasa.__version__ != RASA_VERSION:
-        raise SystemExit(f"bot.action_guard was written for Rasa {RASA_VERSION}, this is Rasa {rasa.__version__}: "
-                         "check RemoteAction.run and update RASA_VERSION")
+    from bot.speedups import supported_rasa  # the pin in pyproject.toml, written once
+
+    wanted = supported_rasa()
+    if not wanted.contains(rasa.__version__, prereleases=True):
+        raise SystemExit(f"bot.action_guard was written for rasa{wanted} (pyproject.toml), this is Rasa "
+                         f"{rasa.__version__}: check RemoteAction.run before changing the pin")
     if not getattr(RemoteAction.run, "__wrapped__", None):
         RemoteAction.run = guarded(RemoteAction.run)
