@@ -19,7 +19,7 @@ from actions import context
 from actions.answers import detail_buttons, find, need_answer, offer_text
 from actions.context import Need
 from actions.guided import RESULTS, Extras, in_danger
-from actions.location import ask_country, ask_place, ask_which, describe, locate
+from actions.location import ask_country, ask_place, ask_which, locate
 from bot.directory import Snapshot, default_store
 from bot.directory.schema import COUNTRIES
 from bot.i18n import phrase
@@ -145,9 +145,9 @@ class ActionSetLocation(Action):
         if not named:
             dispatcher.utter_message(text=phrase(language, "place_not_recognised"))
             return []
-        place = describe(snapshot, location.country, location.municipality, language)
-        dispatcher.utter_message(text=phrase(language, "place_noted", place=place))
-        return location.events
+        # only a place, nothing asked yet: the help there at once (the most important contact first, then
+        # what the place has), not a question back without a number (issue 12)
+        return answer(dispatcher, tracker, "find_help", snapshot, [SlotSet("location_skipped", False)], skipped=False)
 
 
 class ActionSkipLocation(Action):

@@ -15,7 +15,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context
 from bot.contract import intent_payload
 from bot.directory import Snapshot
-from bot.directory.present import place_name
 from bot.i18n import phrase
 from bot.language.supported import load_config
 
@@ -80,10 +79,3 @@ def ask_which(dispatcher: CollectingDispatcher, language: str, places: list, sna
         payload = intent_payload("inform_location", municipality=place.code, country=place.country)
         buttons.append({"title": title, "payload": payload})
     dispatcher.utter_message(text=phrase(language, "which_place", place=places[0].name), buttons=buttons)
-
-
-def describe(snapshot: Snapshot, country: str, code: str | None, language: str) -> str:
-    from bot.directory.present import country_name
-
-    place = snapshot.directory.place(country, code) if code else None
-    return place_name(place, snapshot.directory) if place else country_name(country, language)
