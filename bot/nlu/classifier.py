@@ -70,8 +70,9 @@ def fit_pipeline(config: dict[str, Any], texts: list[str], labels: list[Any]) ->
     """``build_pipeline`` fitted, Thai segmented with the training data's own words, and the weights
     in float16, column-major: predicting gathers weight columns (the sum is taken in float64), and
     float16 quarters the model in memory (47 intents × 230,000 n-grams: 87 → 22 MB). On the
-    held-out sets no intent changes and probabilities move by at most 0.0003, so only a message
-    right at the fallback threshold can change sides (docs/evaluation.md "Design measurements")."""
+    held-out sets probabilities move by at most 0.0003, so only a message right at the fallback
+    threshold, or whose two best intents are that close, can change sides (docs/evaluation.md
+    "Design measurements")."""
     words = thai_words(texts)
     use_thai_words(words)
     pipeline = build_pipeline(config).fit(texts, labels)
