@@ -35,10 +35,7 @@ JSON_FIELDS = {"chat_id", "message_id", "message_ids", "reply_markup", "offset",
 MAX_LONG_POLL = 0.5  # seconds; keeps the tests and the shutdown quick
 
 
-Server = LocalServer  # an aiohttp application on a free port of 127.0.0.1, logging nothing
-
-
-class FakeTelegram(Server):
+class FakeTelegram(LocalServer):
     def __init__(self, token: str = TOKEN) -> None:
         super().__init__()
         self.token = token
@@ -274,7 +271,7 @@ def rasa_answer(body: dict) -> list[dict]:
     return [msg(text=HELLO.get(language[:2], HELLO["en"]))]
 
 
-class FakeRasa(Server):
+class FakeRasa(LocalServer):
     def __init__(self) -> None:
         super().__init__()
         self.requests: list[dict] = []

@@ -28,9 +28,10 @@ import httpx
 import pytest
 import yaml
 from aiohttp import web
-from fakes import ANNA, BO, SECRET, Server, alive, next_text, wait_until
+from fakes import ANNA, BO, SECRET, alive, next_text, wait_until
 
 from bot import paths
+from bot.benchmarks.local_server import LocalServer
 from bot.i18n import lookup
 from bot.i18n.phrases import Phrasebook
 from bot.stack import Stack
@@ -222,7 +223,7 @@ async def test_rasa_restarted_fallback_meanwhile_then_its_own_emergency_answer(s
 
 
 # -- the gateway as its own process --------------------------------------------------------
-class HoldingRasa(Server):
+class HoldingRasa(LocalServer):
     """A proxy in front of the real Rasa that holds chosen messages for a while, so they are in flight on demand."""
 
     def __init__(self, upstream: str) -> None:
