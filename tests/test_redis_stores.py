@@ -145,7 +145,8 @@ async def test_other_conversations_do_not_wait(redis_url):
 async def test_the_lock_of_a_killed_replica_frees_itself(redis_url):
     dead = RedisTurnLocks(redis_url, lifetime=1.0)
     keys = dead.keys_of("lea")
-    ticket = int(await dead._take(keys=keys, args=[dead.lifetime_ms]))
+    ticket, state = map(int, await dead._take(keys=keys, args=[dead.lifetime_ms]))
+    assert state == 1  # first in line at once
     assert int(await dead._try(keys=keys, args=[ticket, dead.lifetime_ms])) == 1  # holds it, then "dies"
     alive = RedisTurnLocks(redis_url, lifetime=1.0)
     started = time.monotonic()

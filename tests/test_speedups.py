@@ -235,6 +235,26 @@ def test_whether_a_domain_is_empty_is_answered_as_rasa_does(dask_model):
     assert domain.is_empty(Domain.empty()) and not domain.is_empty(dask_model[0].domain)
 
 
+def test_an_events_class_is_found_as_rasa_finds_it():
+    from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    from bot.speedups import events
+
+    names = {cls.type_name for cls in all_subclasses(Event) if isinstance(getattr(cls, "type_name", None), str)}
+    assert len(names) > 20
+    for name in sorted(names) * 2:  # the second time from memory
+        assert events.resolve_by_type(name) is events._original(name)
+    assert events.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    assert events.resolve_by_type("topic") is None
+    with pytest.raises(ValueError):
+        events.resolve_by_type("no_such_event")
+    assert "no_such_event" not in events._known
+    event = {"event": "action", "name": "action_listen", "timestamp": 1.0}
+    assert events.resolve_by_type("action") is ActionExecuted and Event.from_parameters(event) == ActionExecuted(
+        "action_listen", timestamp=1.0)
+
+
 def test_a_slot_copy_is_what_copy_copy_makes(dask_model):
     import copy
 
@@ -557,7 +577,8 @@ def test_our_rule_policy_is_rasas_when_switched_off(off, monkeypatch):
 # --- the guards of the patches, the version check and the switches
 
 
-PATCH_MODULES = ["validation", "graph", "connections", "states", "domain", "slots", "debug_copies", "trackers"]
+PATCH_MODULES = ["validation", "graph", "connections", "states", "domain", "slots", "debug_copies", "trackers",
+                 "events"]
 
 
 @pytest.mark.parametrize("name", PATCH_MODULES)

@@ -15,6 +15,7 @@ from re import Pattern
 import yaml
 
 from bot.text.folding import fold, letter_scripts, pattern_scripts
+from bot.text.prefilter import PatternSet
 
 KEYWORDS_PATH = Path(__file__).resolve().parent / "emergency_keywords"  # one file per language; README.md there
 ANY = "any"  # lone cries in every language: tried first, never calmed
@@ -82,7 +83,18 @@ def load_patterns(path: Path = KEYWORDS_PATH) -> tuple[tuple[str, Pattern[str]],
     return tuple((language, pattern) for language, pattern, _ in _load(path)[DANGER])
 
 
-load_patterns.cache_clear = _load.cache_clear  # the tests reload a changed file
+@functools.cache
+def _sets(folder: Path) -> dict[str, PatternSet]:
+    """Each section's patterns behind a literal prefilter: only those that can match a message are searched."""
+    return {section: PatternSet(patterns, lambda entry: entry[1]) for section, patterns in _load(folder).items()}
+
+
+def _clear() -> None:
+    _load.cache_clear()
+    _sets.cache_clear()
+
+
+load_patterns.cache_clear = _clear  # the tests reload a changed file
 
 
 def calm(folded: str, path: Path = KEYWORDS_PATH) -> bool:
@@ -94,10 +106,10 @@ def calm(folded: str, path: Path = KEYWORDS_PATH) -> bool:
     from bot.language.script import DECIDED_BY_SCRIPT, candidates
 
     possible = candidates(folded)
-    patterns = _load(path)
+    sets = _sets(path)
 
     def marks(section: str) -> list[Pattern[str]]:
-        return [pattern for language, pattern, _ in patterns[section]
+        return [pattern for language, pattern, _ in sets[section].candidates(folded)
                 if not possible or language not in DECIDED_BY_SCRIPT or language in possible]
 
     if any(pattern.search(folded) for pattern in marks(NOW)):
@@ -109,7 +121,7 @@ def match_emergency(text: str) -> str | None:
     """The language whose pattern matched ``text`` (and no calm mark outweighs it), or None."""
     folded = _HELD_KEY.sub(r"\1", fold(text))
     present = letter_scripts(folded)
-    for language, pattern, needs in _load(KEYWORDS_PATH)[DANGER]:
+    for language, pattern, needs in _sets(KEYWORDS_PATH)[DANGER].candidates(folded):
         if needs and not needs & present:
             continue
         if pattern.search(folded):

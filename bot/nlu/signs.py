@@ -16,6 +16,7 @@ from re import Pattern
 import yaml
 
 from bot.text.folding import fold, letter_scripts, pattern_scripts
+from bot.text.prefilter import PatternSet
 
 SIGNS_PATH = Path(__file__).resolve().parent / "trafficking_signs"  # one file per language; README.md there
 SIGNS = ("documents_taken", "pay_withheld", "debt", "threats", "confined", "money_taken", "forced_sex")
@@ -49,7 +50,18 @@ def _scripted(folder: Path) -> tuple[tuple[str, str, Pattern[str], frozenset[str
     return tuple(patterns)
 
 
-load_signs.cache_clear = _scripted.cache_clear  # the tests reload a changed file
+@functools.cache
+def _prefiltered(folder: Path) -> PatternSet:
+    """The patterns behind a literal prefilter: only those that can match a message are searched."""
+    return PatternSet(_scripted(folder), lambda entry: entry[2])
+
+
+def _clear() -> None:
+    _scripted.cache_clear()
+    _prefiltered.cache_clear()
+
+
+load_signs.cache_clear = _clear  # the tests reload a changed file
 
 
 def find_signs(text: str, folder: Path = SIGNS_PATH) -> list[str]:
@@ -57,7 +69,7 @@ def find_signs(text: str, folder: Path = SIGNS_PATH) -> list[str]:
     folded = fold(text)
     present = letter_scripts(folded)
     found = set()
-    for _, sign, pattern, needs in _scripted(folder):
+    for _, sign, pattern, needs in _prefiltered(folder).candidates(folded):
         if sign in found:
             continue
         if needs and not needs & present:

@@ -28,6 +28,7 @@ module's docstring says why):
 - ``debug_copies``: no deep copies or formatting for debug log lines that are
   not written (the formatting half is in ``IndexedRulePolicy``).
 - ``trackers``: a tracker is copied from its state, not by replaying it.
+- ``events``: an event's class is found by its type name once, not per event.
 
 Every patch is guarded (``bot.speedups._guard``): before assigning, it checks
 that the name it replaces holds Rasa's own code and that the Rasa functions
@@ -73,6 +74,7 @@ SPEEDUPS: dict[str, Speedup] = {  # in the order of docs/performance.md's table
     "heap": Speedup(extension="bot.channels.lifecycle"),
     "debug_copies": Speedup(patch="bot.speedups.debug_copies", extension="bot.policies.rule_policy"),
     "trackers": Speedup(patch="bot.speedups.trackers"),
+    "events": Speedup(patch="bot.speedups.events"),
     "admission": Speedup(extension="bot.channels.admission"),
 }
 _applied: list[ModuleType] = []

@@ -6,7 +6,8 @@ conversation at the same moment can both read "free" and both go on, and a
 waiter polls once a second. Here every step is one Lua script, so it is
 atomic in Redis, and the time is Redis's own (replicas' clocks may differ):
 
-- ``take``: a ticket number from the conversation's counter, queued in order;
+- ``take``: a ticket number from the conversation's counter, queued in order,
+  and whether it is first already (the usual case: one round trip);
 - ``try``: drop tickets whose holder stopped renewing them (a replica that
   was killed), renew our own, and report whether ours is first;
 - ``give back``: remove our ticket.
@@ -38,33 +39,39 @@ POLL_FIRST = 0.002  # seconds between tries while another turn of the conversati
 POLL_MOST = 0.05
 WAIT_AT_MOST = 60.0  # a message that waits longer than this for its turn fails (as in Rasa)
 
-# KEYS: counter, queue (ticket -> ticket number), deadlines (ticket -> ms). ARGV: lifetime in ms.
-TAKE = """
-local ticket = redis.call('INCR', KEYS[1])
-local t = redis.call('TIME')
-local now = t[1] * 1000 + math.floor(t[2] / 1000)
-redis.call('ZADD', KEYS[2], ticket, ticket)
-redis.call('ZADD', KEYS[3], now + ARGV[1], ticket)
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1] * 10) end
-return ticket
-"""
-# ARGV: ticket, lifetime in ms. Returns 1 if the ticket is first, 0 if it waits, -1 if it was dropped.
-TRY = """
-local t = redis.call('TIME')
-local now = t[1] * 1000 + math.floor(t[2] / 1000)
+# KEYS: counter, queue (ticket -> ticket number), deadlines (ticket -> ms). ARGV: ticket, lifetime in ms.
+# Drops tickets whose holder stopped renewing them, renews ARGV[1]'s; 1 if it is first, 0 if it waits,
+# -1 if it was dropped. TRY is this alone; TAKE first takes a ticket and returns {ticket, this}.
+_FIRST_IN_LINE = """
+local now = redis.call('TIME')
+now = now[1] * 1000 + math.floor(now[2] / 1000)
 local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
-for _, ticket in ipairs(expired) do
-  if ticket ~= ARGV[1] then
-    redis.call('ZREM', KEYS[2], ticket)
-    redis.call('ZREM', KEYS[3], ticket)
+for _, other in ipairs(expired) do
+  if other ~= ticket then
+    redis.call('ZREM', KEYS[2], other)
+    redis.call('ZREM', KEYS[3], other)
   end
 end
-if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return -1 end
-redis.call('ZADD', KEYS[3], now + ARGV[2], ARGV[1])
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2] * 10) end
+if not redis.call('ZSCORE', KEYS[2], ticket) then return -1 end
+redis.call('ZADD', KEYS[3], now + lifetime, ticket)
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], lifetime * 10) end
 local first = redis.call('ZRANGE', KEYS[2], 0, 0)
-if first[1] == ARGV[1] then return 1 end
+if first[1] == ticket then return 1 end
 return 0
+"""
+TRY = f"""
+local ticket, lifetime = ARGV[1], tonumber(ARGV[2])
+local function first_in_line() {_FIRST_IN_LINE} end
+return first_in_line()
+"""
+# ARGV: lifetime in ms.
+TAKE = f"""
+local lifetime = tonumber(ARGV[1])
+local number = redis.call('INCR', KEYS[1])
+local ticket = tostring(number)
+redis.call('ZADD', KEYS[2], number, ticket)
+local function first_in_line() {_FIRST_IN_LINE} end
+return {{number, first_in_line()}}
 """
 GIVE_BACK = """
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -94,7 +101,7 @@ class RedisTurnLocks(LockStore):
         """Hold the conversation's lock for the block (Rasa's lifetime and wait arguments are ignored: see above)."""
         keys = self.keys_of(conversation_id)
         try:
-            ticket = int(await self._take(keys=keys, args=[self.lifetime_ms]))
+            ticket, state = map(int, await self._take(keys=keys, args=[self.lifetime_ms]))
         except (RedisError, OSError) as error:
             logger.warning("Redis failed while taking a turn lock (%s); using this replica's own lock.",
                            type(error).__name__)
@@ -103,7 +110,7 @@ class RedisTurnLocks(LockStore):
             return
         renewing: asyncio.Task | None = None
         try:
-            await self._wait_for_turn(keys, ticket)
+            await self._wait_for_turn(keys, ticket, state)
             renewing = asyncio.create_task(self._renew(keys, ticket))
             yield TicketLock(conversation_id)
         finally:
@@ -117,17 +124,16 @@ class RedisTurnLocks(LockStore):
                 logger.warning("Could not give back a conversation lock (%s); it expires by itself.",
                                type(error).__name__)
 
-    async def _wait_for_turn(self, keys: list[str], ticket: int) -> None:
+    async def _wait_for_turn(self, keys: list[str], ticket: int, state: int) -> None:
+        """Return once ``ticket`` is first; ``state`` is what taking it answered (1: first already)."""
         pause, waited = POLL_FIRST, 0.0
-        while True:
-            state = int(await self._try(keys=keys, args=[ticket, self.lifetime_ms]))
-            if state == 1:
-                return
+        while state != 1:
             if state == -1 or waited > WAIT_AT_MOST:
                 raise LockError("A message waited too long for the previous turn of its conversation.")
             await asyncio.sleep(pause)
             waited += pause
             pause = min(POLL_MOST, pause * 2)
+            state = int(await self._try(keys=keys, args=[ticket, self.lifetime_ms]))
 
     async def _renew(self, keys: list[str], ticket: int) -> None:
         while True:
