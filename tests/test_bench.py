@@ -29,3 +29,20 @@ def test_bench_smoke(tmp_path):
     assert 0 < through_gateway["p50_ms"] <= through_gateway["p99_ms"] and ours["peak_rss_mb"]["gateway"] > 10
     assert report["directory"]["lookup_ms"]["p99"] > 0 and report["language_detection"]["right"] > 0
     assert "p95 ms" in result.stdout and "peak RSS" in result.stdout and "through the Telegram gateway" in result.stdout
+
+
+def test_the_benchmarks_balancer_sends_each_message_to_the_replica_with_fewest_in_flight():
+    from bot.benchmarks.load import RANDOM, Balancer
+
+    balancer = Balancer(["a", "b"])
+    first, second = balancer.take(), balancer.take()
+    assert {first, second} == {"a", "b"}
+    third = balancer.take()
+    balancer.done(first)
+    assert balancer.take() == first  # the other has two in flight
+    balancer.done(second), balancer.done(third)
+    spread = Balancer(["a", "b"], RANDOM, seed=1)
+    picks = [spread.take() for _ in range(40)]
+    assert {"a", "b"} == set(picks) and max(picks.count("a"), picks.count("b")) > 20  # uneven, as random is
+    with pytest.raises(ValueError):
+        Balancer(["a"], "sticky")

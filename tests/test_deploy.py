@@ -53,6 +53,8 @@ def test_compose_runs_redis_without_persistence_and_two_replicas_behind_the_prox
     assert services["rasa-a"]["command"][:2] == ["veiviser", "rasa"] == services["rasa-b"]["command"][:2]
     proxy = (DEPLOY / "compose-nginx.conf").read_text(encoding="utf-8")
     assert "server rasa-a:5005" in proxy and "server rasa-b:5005" in proxy
+    for conf in (proxy, (DEPLOY / "nginx.conf").read_text(encoding="utf-8")):  # as the benchmark balances
+        assert re.search(r"upstream veiviser_rasa \{\s*least_conn;", conf)
     assert services["telegram"]["environment"]["RASA_URL"] == "http://proxy:8080" and "listen 8080" in proxy
     assert services["web"]["environment"]["RASA_URL"] == "http://proxy:8080"
     assert f"proxy_pass http://web:{services['web']['environment']['VEIVISER_WEB_PORT']};" in proxy

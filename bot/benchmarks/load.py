@@ -45,41 +45,72 @@ class Load:
         }
 
 
-async def _conversation(client: aiohttp.ClientSession, webhooks: list[str], language: str, load: Load,
-                        pick: random.Random) -> None:
+LEAST = "least"  # as the deploy's proxy balances (nginx ``least_conn``, deploy/nginx.conf)
+RANDOM = "random"  # as a balancer without any state would
+
+
+class Balancer:
+    """Which replica gets the next message: the one with the fewest messages in flight (ties at random),
+    or any at random. Nothing is sticky: each message may go to another replica than the last one."""
+
+    def __init__(self, webhooks: list[str], rule: str = LEAST, seed: int = 0) -> None:
+        if rule not in (LEAST, RANDOM):
+            raise ValueError(f"unknown balancing rule {rule!r} (use {LEAST} or {RANDOM})")
+        self.rule, self._pick = rule, random.Random(seed)
+        self._in_flight = dict.fromkeys(webhooks, 0)
+
+    def take(self) -> str:
+        webhooks = list(self._in_flight)
+        if self.rule == LEAST:
+            fewest = min(self._in_flight.values())
+            webhooks = [webhook for webhook, busy in self._in_flight.items() if busy == fewest]
+        webhook = self._pick.choice(webhooks)
+        self._in_flight[webhook] += 1
+        return webhook
+
+    def done(self, webhook: str) -> None:
+        self._in_flight[webhook] -= 1
+
+
+async def _conversation(client: aiohttp.ClientSession, balancer: Balancer, language: str, load: Load) -> None:
     sender = uuid.uuid4().hex
     for text in CONVERSATIONS[language]:
         start = time.perf_counter()
+        webhook = balancer.take()
         try:
-            async with client.post(pick.choice(webhooks), json={"sender": sender, "message": text,
+            async with client.post(webhook, json={"sender": sender, "message": text,
                                                   "metadata": {"language_code": language}}) as response:
                 response.raise_for_status()
                 await response.read()
         except (aiohttp.ClientError, asyncio.TimeoutError):
             load.errors += 1
             continue
+        finally:
+            balancer.done(webhook)
         load.latencies_ms.append((time.perf_counter() - start) * 1000)
 
 
-async def drive(webhook: str | list[str], concurrency: int, conversations: int, load: Load) -> None:
+async def drive(webhook: str | list[str], concurrency: int, conversations: int, load: Load,
+                balance: str = LEAST) -> None:
     """``conversations`` conversations, ``concurrency`` of them at a time.
 
-    Given several webhooks (replicas), each message goes to one picked at
-    random, as a load balancer without stickiness would send it.
+    Given several webhooks (replicas), each message goes to the one with the
+    fewest messages in flight, as the deploy's proxy sends it (``balance``
+    ``random``: to any, as a balancer without state would).
 
     The client is aiohttp, the lightest HTTP client at hand: it shares the
     two cores with the servers, and httpx cost three times as much CPU per
     request, which made both stacks look slower than they are.
     """
-    webhooks = [webhook] if isinstance(webhook, str) else list(webhook)
-    pick = random.Random(len(load.latencies_ms))
+    balancer = Balancer([webhook] if isinstance(webhook, str) else list(webhook), balance,
+                        seed=len(load.latencies_ms))
     languages = list(CONVERSATIONS)
     queue = [languages[i % len(languages)] for i in range(conversations)]
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as client:
         async def worker() -> None:
             while queue:
-                await _conversation(client, webhooks, queue.pop(), load, pick)
+                await _conversation(client, balancer, queue.pop(), load)
 
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
