@@ -18,7 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.contract import KEYWORD_VERDICT
 from bot.nlu.component import StatelessComponent, user_texts
-from bot.nlu.keywords import load_patterns, match_emergency
+from bot.nlu.keywords import load_patterns, match_emergency, prepare
 
 __all__ = ["EMERGENCY", "SAFETY_NET_KEY", "EmergencySafetyNet", "load_patterns", "match_emergency"]
 EMERGENCY = "emergency"
@@ -29,7 +29,7 @@ SAFETY_NET_KEY = "safety_net"
 class EmergencySafetyNet(StatelessComponent):
     @classmethod
     def prepare(cls) -> None:
-        load_patterns()
+        prepare()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message, text in user_texts(messages):

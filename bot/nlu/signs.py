@@ -56,6 +56,11 @@ def _prefiltered(folder: Path) -> PatternSet:
     return PatternSet(_scripted(folder), lambda entry: entry[2])
 
 
+def prepare() -> None:
+    """Compile the patterns and build their prefilter now (~2 s), not when the first message comes."""
+    _prefiltered(SIGNS_PATH)
+
+
 def _clear() -> None:
     _scripted.cache_clear()
     _prefiltered.cache_clear()

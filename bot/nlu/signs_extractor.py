@@ -17,7 +17,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.component import StatelessComponent, user_texts
-from bot.nlu.signs import find_signs, load_signs
+from bot.nlu.signs import find_signs, prepare
 
 SIGNS_INTENT = "trafficking_signs"
 SIGN_ENTITY = "trafficking_sign"
@@ -33,7 +33,7 @@ REPLACEABLE = frozenset({
 class TraffickingSignsExtractor(StatelessComponent, EntityExtractorMixin):
     @classmethod
     def prepare(cls) -> None:
-        load_signs()
+        prepare()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message, text in user_texts(messages):

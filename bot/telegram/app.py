@@ -16,6 +16,7 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
+from bot.nlu import keywords
 from bot.relay import logs
 from bot.telegram import handlers, ops
 from bot.telegram.config import Config
@@ -61,6 +62,7 @@ async def serve(config: Config, stop: asyncio.Event, started: asyncio.Future | N
     if config.secret_is_ephemeral:
         logger.warning("VEIVISER_SECRET is not set: using a random key until the gateway stops "
                        "(development only; pseudonyms change at every restart)")
+    keywords.prepare()  # the first message, perhaps a cry for help, does not wait for the patterns
     application = build_application(config)
     gateway: Gateway = application.bot_data["gateway"]
     async with application:  # getMe now; shutdown (and the Rasa client closed) on the way out

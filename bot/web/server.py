@@ -17,6 +17,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.nlu import keywords
 from bot.web.chat import BadRequest, WebChat
 from bot.web.config import WebConfig
 from bot.web.page import render_page
@@ -146,6 +147,7 @@ def make_app(config: WebConfig) -> web.Application:
 
 async def serve(config: WebConfig, stop: asyncio.Event) -> None:
     """Serve until ``stop`` is set; no access log (it would link a person to a visit)."""
+    keywords.prepare()  # the first message, perhaps a cry for help, does not wait for the patterns
     runner = web.AppRunner(make_app(config), access_log=None)
     await runner.setup()
     try:
