@@ -3,6 +3,11 @@
 ``veiviser telegram``, ``veiviser web`` and ``veiviser run`` (which passes
 ``Stack.restart_dead`` as the supervisor, so a dead action server or Rasa
 is started again while the gateway keeps answering).
+
+The loop is uvloop's (installed with Rasa's Sanic, which runs on it too):
+its sockets and callbacks cost the gateway about a quarter less CPU per
+call than asyncio's own loop, and at 20 chats the gateway's CPU is what
+the answers queue for (docs/production.md). Without uvloop, asyncio's loop.
 """
 from __future__ import annotations
 
@@ -41,7 +46,11 @@ def serve_until_stopped(serve: Callable[[asyncio.Event], Awaitable[None]],
                 watcher.cancel()
         return 0
 
-    return asyncio.run(main())
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - Sanic installs it on Linux
+        return asyncio.run(main())
+    return uvloop.run(main())
 
 
 def read_settings(load: Callable[[], object], command: str, what: str, doc: str):
