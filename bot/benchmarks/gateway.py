@@ -166,6 +166,15 @@ async def measure(rasa_url: str, log_dir: Path, levels: dict[int, int]) -> dict:
         await standin.stop()
 
 
+def format_rows(result: dict) -> list[str]:
+    """The gateway row of ``measure``'s result, one line per level of chats at once."""
+    lines = ["through the Telegram gateway (ours; update posted to its webhook -> first answer sent):"]
+    for level, summary in result["levels"].items():
+        lines.append(f"{level:>3} conversations  p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
+                     f"p99 {summary['p99_ms']} ms, {summary['messages_per_s']} messages/s, {summary['errors']} errors")
+    return lines
+
+
 async def _until_listening(gateway: Gateway, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

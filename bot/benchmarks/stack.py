@@ -111,10 +111,7 @@ def format_table(results: dict) -> str:
     lines.append(f"{'training, s':28s}" + "".join(f"{str(results[n]['training_s']):>22}" for n in names))
     through = results[names[0]].get("gateway")
     if through:
-        lines.append(f"\nthrough the Telegram gateway ({names[0]}; update posted to its webhook -> first answer sent):")
-        for level, summary in through["levels"].items():
-            lines.append(f"{level:>3} conversations  p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
-                         f"p99 {summary['p99_ms']} ms, {summary['messages_per_s']} messages/s, {summary['errors']} errors")
+        lines += ["", *gateway.format_rows(through)]
     return "\n".join(lines)
 
 

@@ -69,10 +69,7 @@ def run(args: argparse.Namespace) -> int:
         report["targets"] = check_targets(report)
         for name, (value, target, met) in report["targets"].items():
             print(f"  {'met ' if met else 'MISS'} {name}: {value} (target {target})")
-    out = Path(args.out or paths.REPORTS / ("bench-smoke.json" if args.smoke else "bench.json"))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwritten to {out}")
+    _write(report, args.out, "bench-smoke.json" if args.smoke else "bench.json")
     return 0
 
 
@@ -81,10 +78,7 @@ def _production_only(args: argparse.Namespace) -> int:
 
     rows = production.run({"ours": paths.MODEL, "baseline": paths.MODEL})
     print(production.format_table(rows))
-    out = Path(args.out or paths.REPORTS / "bench-production.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"production": rows}, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwritten to {out}")
+    _write({"production": rows}, args.out, "bench-production.json")
     return 0
 
 
@@ -96,17 +90,18 @@ def _gateway_only(args: argparse.Namespace) -> int:
 
     with Stack(model=paths.MODEL) as ours:
         result = asyncio.run(gateway.measure(ours.rasa_url, ours.log_dir, GATEWAY_LEVELS))
-    print("through the Telegram gateway (ours; update posted to its webhook -> first answer sent):")
-    for level, summary in result["levels"].items():
-        print(f"{level:>3} chats  p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms, "
-              f"{summary['messages_per_s']} messages/s, {summary['errors']} errors")
+    print("\n".join(gateway.format_rows(result)))
     p95, target = result["levels"]["20"]["p95_ms"], TARGETS["gateway_p95_20_ms"]
     print(f"  {'met ' if p95 <= target else 'MISS'} gateway_p95_20_ms: {p95} (target {target})")
-    out = Path(args.out or paths.REPORTS / "bench-gateway.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"gateway": result}, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwritten to {out}")
+    _write({"gateway": result}, args.out, "bench-gateway.json")
     return 0
+
+
+def _write(report: dict, out: str | None, default_name: str) -> None:
+    path = Path(out or paths.REPORTS / default_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {path}")
 
 
 def check_targets(report: dict) -> dict:

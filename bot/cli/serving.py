@@ -7,7 +7,7 @@ is started again while the gateway keeps answering).
 The loop is uvloop's (installed with Rasa's Sanic, which runs on it too):
 its sockets and callbacks cost the gateway about a quarter less CPU per
 call than asyncio's own loop, and at 20 chats the gateway's CPU is what
-the answers queue for (docs/production.md). Without uvloop, asyncio's loop.
+the answers queue for (docs/production.md).
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+
+import uvloop
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +48,6 @@ def serve_until_stopped(serve: Callable[[asyncio.Event], Awaitable[None]],
                 watcher.cancel()
         return 0
 
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - Sanic installs it on Linux
-        return asyncio.run(main())
     return uvloop.run(main())
 
 

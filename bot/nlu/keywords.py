@@ -62,9 +62,10 @@ def _files(folder: Path) -> list[Path]:
 
 
 @functools.cache
-def _load(folder: Path) -> dict[str, tuple[tuple[str, Pattern[str], frozenset[str]], ...]]:
-    """Per section: (language, compiled pattern, the scripts it needs), the scripts worked out once here:
-    asking ``pattern_scripts`` per message hashed every pattern every time (1.6 ms a message)."""
+def _load(folder: Path) -> dict[str, PatternSet[tuple[str, Pattern[str], frozenset[str]]]]:
+    """Per section: (language, compiled pattern, the scripts it needs), the scripts worked out once here
+    (asking ``pattern_scripts`` per message hashed every pattern every time: 1.6 ms a message), behind a
+    literal prefilter, so that a message is searched only with the patterns that can match it."""
     sections: dict[str, list[tuple[str, Pattern[str], frozenset[str]]]] = {DANGER: [], CALM: [], NOW: []}
     for path in _files(folder):
         with open(path, encoding="utf-8") as handle:
@@ -75,7 +76,7 @@ def _load(folder: Path) -> dict[str, tuple[tuple[str, Pattern[str], frozenset[st
         for section in sections:
             sections[section] += [(path.stem, pattern, pattern_scripts(pattern))
                                   for _, pattern in _compile(path, section, raw.get(section))]
-    return {section: tuple(patterns) for section, patterns in sections.items()}
+    return {section: PatternSet(patterns, lambda entry: entry[1]) for section, patterns in sections.items()}
 
 
 def load_patterns(path: Path = KEYWORDS_PATH) -> tuple[tuple[str, Pattern[str]], ...]:
@@ -83,23 +84,12 @@ def load_patterns(path: Path = KEYWORDS_PATH) -> tuple[tuple[str, Pattern[str]],
     return tuple((language, pattern) for language, pattern, _ in _load(path)[DANGER])
 
 
-@functools.cache
-def _sets(folder: Path) -> dict[str, PatternSet]:
-    """Each section's patterns behind a literal prefilter: only those that can match a message are searched."""
-    return {section: PatternSet(patterns, lambda entry: entry[1]) for section, patterns in _load(folder).items()}
-
-
 def prepare() -> None:
     """Compile the patterns and build their prefilter now (~1.5 s), not when the first message comes."""
-    _sets(KEYWORDS_PATH)
+    _load(KEYWORDS_PATH)
 
 
-def _clear() -> None:
-    _load.cache_clear()
-    _sets.cache_clear()
-
-
-load_patterns.cache_clear = _clear  # the tests reload a changed file
+load_patterns.cache_clear = _load.cache_clear  # the tests reload a changed file
 
 
 def calm(folded: str, path: Path = KEYWORDS_PATH) -> bool:
@@ -111,10 +101,10 @@ def calm(folded: str, path: Path = KEYWORDS_PATH) -> bool:
     from bot.language.script import DECIDED_BY_SCRIPT, candidates
 
     possible = candidates(folded)
-    sets = _sets(path)
+    patterns = _load(path)
 
     def marks(section: str) -> list[Pattern[str]]:
-        return [pattern for language, pattern, _ in sets[section].candidates(folded)
+        return [pattern for language, pattern, _ in patterns[section].candidates(folded)
                 if not possible or language not in DECIDED_BY_SCRIPT or language in possible]
 
     if any(pattern.search(folded) for pattern in marks(NOW)):
@@ -126,7 +116,7 @@ def match_emergency(text: str) -> str | None:
     """The language whose pattern matched ``text`` (and no calm mark outweighs it), or None."""
     folded = _HELD_KEY.sub(r"\1", fold(text))
     present = letter_scripts(folded)
-    for language, pattern, needs in _sets(KEYWORDS_PATH)[DANGER].candidates(folded):
+    for language, pattern, needs in _load(KEYWORDS_PATH)[DANGER].candidates(folded):
         if needs and not needs & present:
             continue
         if pattern.search(folded):

@@ -19,9 +19,10 @@ with the current generation and length and the events another replica
 added since (one round trip), which the replica applies. A replica that
 never saw the conversation (or whose copy is from another generation) gets
 the whole log in that answer and replays it once. Each round trip costs
-the replica ~0.2 ms of CPU in redis-py, so there are as few as possible. Rasa's lock store (``bot.stores.redis_locks``) lets one
-turn of a conversation run at a time over all replicas, so two replicas
-never append to one log at once.
+the replica ~0.2 ms of CPU in redis-py, so there are as few as possible.
+Rasa's lock store (``bot.stores.redis_locks``) lets one turn of a
+conversation run at a time over all replicas, so two replicas never append
+to one log at once.
 
 Retention is Redis's own expiry: both keys expire ``retention_hours`` after
 the last saved turn. ``forget_me`` deletes both keys at once (and this

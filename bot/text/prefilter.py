@@ -108,6 +108,13 @@ class PatternSet(Generic[T]):
             self._automaton.make_automaton()
         self._has_words = bool(by_literal)
 
+    def __iter__(self):
+        """Every item, in the original order (the prefilter aside)."""
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
     @property
     def unfiltered(self) -> int:
         """How many patterns are searched on every text (no literal worked out)."""
